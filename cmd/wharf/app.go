@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"wharf"
+	"wharf/accounts"
+	"wharf/auth/token"
+	"wharf/diskblob"
+	"wharf/manage"
+	"wharf/publish"
+	"wharf/sqlite"
+)
+
+// app is everything a command needs, wired from the configuration. This is
+// the only place that chooses adapters.
+type app struct {
+	cfg      Config
+	log      *slog.Logger
+	store    wharf.Store
+	blobs    wharf.BlobStore
+	tokens   *token.Service
+	publish  *publish.Service
+	manage   *manage.Service
+	accounts *accounts.Service
+	onChange func(string)
+}
+
+// openApp creates the data folder on first use (private: 0700, secrets
+// 0600) and opens the database and blob store in it.
+func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("creating data folder: %w", err)
+	}
+	if err := os.Chmod(cfg.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("securing data folder: %w", err)
+	}
+	spool := filepath.Join(cfg.Data, "tmp")
+	if err := os.MkdirAll(spool, 0o700); err != nil {
+		return nil, fmt.Errorf("creating spool folder: %w", err)
+	}
+	secret, err := loadSecret(filepath.Join(cfg.Data, "secret"))
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := token.NewService(secret)
+	if err != nil {
+		return nil, err
+	}
+	store, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(cfg.Data, "wharf.db")})
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := diskblob.Open(diskblob.Options{Dir: filepath.Join(cfg.Data, "blobs")})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, store: store, blobs: blobs, tokens: tokens}
+	pcfg := publish.DefaultConfig()
+	pcfg.MaxFileSize = cfg.maxFileSize
+	pcfg.MaxProjectSize = cfg.maxProjectSize
+	pcfg.NewFileWindow = time.Duration(cfg.Upload.NewFileDays) * 24 * time.Hour
+	pcfg.PyPIPlatformTags = cfg.Upload.PyPIPlatformTags
+	pcfg.ProhibitedNames = cfg.Upload.ProhibitedNames
+	pcfg.NewProjectsPerHour = cfg.Upload.NewProjectsPerHour
+	pcfg.SpoolDir = spool
+	publish.CleanSpool(spool, time.Now())
+	notify := func(p string) {
+		if a.onChange != nil {
+			a.onChange(p)
+		}
+	}
+	a.publish = publish.New(store, blobs, tokens, pcfg, log, notify)
+	a.manage = manage.New(store, blobs, notify)
+	a.accounts = accounts.New(store, tokens, cfg.BaseURL)
+	return a, nil
+}
+
+func (a *app) Close() error { return a.store.Close() }
+
+// loadSecret reads the server secret, creating it (32 random bytes, mode
+// 0600) on first start. Token root keys are derived from it, so losing it
+// voids every token.
+func loadSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if len(b) < token.MinSecretLength {
+			return nil, fmt.Errorf("%s is too short to be a server secret", path)
+		}
+		return b, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("reading server secret: %w", err)
+	}
+	b = make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	// Write a temporary file and hard-link it into place: the link fails if
+	// another process created the secret first, and a reader never sees a
+	// partly written one.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".secret-*")
+	if err != nil {
+		return nil, fmt.Errorf("creating server secret: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+		return loadSecret(path)
+	} else if err != nil {
+		return nil, fmt.Errorf("creating server secret: %w", err)
+	}
+	return b, nil
+}
+
+// cliActor is the actor for commands run on the server's machine.
+func cliActor() wharf.Actor {
+	return wharf.Actor{UserName: "wharf-cli", UserAgent: "wharf-cli", IP: "local"}
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is wharf's whole configuration: wharf.toml, then WHARF_*
+// environment variables, then flags, then Validate.
+type Config struct {
+	Addr     string `toml:"addr"`
+	Data     string `toml:"data"`
+	BaseURL  string `toml:"base_url"`
+	LogLevel string `toml:"log_level"`
+	Upload   struct {
+		MaxFileSize        string   `toml:"max_file_size"`    // e.g. "100MiB"
+		MaxProjectSize     string   `toml:"max_project_size"` // e.g. "10GiB"
+		NewFileDays        int      `toml:"new_file_days"`    // 0 disables the window
+		PyPIPlatformTags   bool     `toml:"pypi_platform_tags"`
+		ProhibitedNames    []string `toml:"prohibited_names"`
+		NewProjectsPerHour int      `toml:"new_projects_per_hour"`
+	} `toml:"upload"`
+	Cache struct {
+		Projects int `toml:"projects"`
+	} `toml:"cache"`
+
+	maxFileSize, maxProjectSize int64
+}
+
+func defaultConfig() Config {
+	var c Config
+	c.Addr = "127.0.0.1:8080"
+	c.Data = "./wharf-data"
+	c.LogLevel = "info"
+	c.Upload.MaxFileSize = "100MiB"
+	c.Upload.MaxProjectSize = "10GiB"
+	c.Upload.NewFileDays = 14
+	c.Upload.NewProjectsPerHour = 100
+	c.Cache.Projects = 100000
+	return c
+}
+
+// commonFlags registers the flags every command takes and returns a
+// function that loads the configuration once the flags are parsed.
+func commonFlags(fs *flag.FlagSet) func() (Config, error) {
+	config := fs.String("config", os.Getenv("WHARF_CONFIG"), "configuration file (TOML)")
+	data := fs.String("data", "", "data folder (default ./wharf-data, or WHARF_DATA)")
+	return func() (Config, error) {
+		c := defaultConfig()
+		if *config != "" {
+			if _, err := toml.DecodeFile(*config, &c); err != nil {
+				return c, fmt.Errorf("reading %s: %w", *config, err)
+			}
+		}
+		envOverride(&c.Addr, "WHARF_ADDR")
+		envOverride(&c.Data, "WHARF_DATA")
+		envOverride(&c.BaseURL, "WHARF_BASE_URL")
+		envOverride(&c.LogLevel, "WHARF_LOG_LEVEL")
+		if *data != "" {
+			c.Data = *data
+		}
+		return c, nil
+	}
+}
+
+func envOverride(dst *string, key string) {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		*dst = v
+	}
+}
+
+// Validate checks the configuration and fills derived values.
+func (c *Config) Validate() error {
+	var err error
+	if c.Data == "" {
+		return fmt.Errorf("the data folder must be set")
+	}
+	if c.maxFileSize, err = parseSize(c.Upload.MaxFileSize); err != nil {
+		return fmt.Errorf("upload.max_file_size: %w", err)
+	}
+	if c.maxProjectSize, err = parseSize(c.Upload.MaxProjectSize); err != nil {
+		return fmt.Errorf("upload.max_project_size: %w", err)
+	}
+	if c.Upload.NewFileDays < 0 || c.Upload.NewProjectsPerHour < 0 || c.Cache.Projects < 0 {
+		return fmt.Errorf("upload and cache limits must not be negative")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log_level must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	return nil
+}
+
+// parseSize reads "100MiB", "10GiB", "512KiB", "1000" (bytes); MB and GB
+// are taken as their binary counterparts, as PyPI states its limits.
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"TB", 1 << 40}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	var n int64
+	if _, err := fmt.Sscanf(s, "%d", &n); err != nil || n <= 0 || fmt.Sprint(n) != s {
+		return 0, fmt.Errorf("%q is not a size such as 100MiB", s)
+	}
+	if n > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
+	return n * mult, nil
+}
+
+// parseDuration accepts Go durations plus a "d" suffix for days ("90d").
+func parseDuration(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscanf(d, "%d", &n); err != nil || n <= 0 || fmt.Sprint(n) != d {
+			return 0, fmt.Errorf("%q is not a duration such as 90d or 12h", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v <= 0 {
+		return 0, fmt.Errorf("%q is not a duration such as 90d or 12h", s)
+	}
+	return v, nil
+}
+
+// parseArgs parses flags that may come before, between or after the
+// positional arguments ("user create NAME --email X") and returns the
+// positional ones.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}

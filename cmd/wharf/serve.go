@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"wharf/web"
+)
+
+// runServe runs the HTTP server until SIGINT/SIGTERM, then drains
+// in-flight requests (uploads included) for up to a minute.
+func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	load := commonFlags(fs)
+	addr := fs.String("addr", "", "listen address (default 127.0.0.1:8080, or WHARF_ADDR)")
+	baseURL := fs.String("base-url", "", "public URL of the index (or WHARF_BASE_URL)")
+	if _, err := parseArgs(fs, args); err != nil {
+		return errUsage
+	}
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	if *addr != "" {
+		cfg.Addr = *addr
+	}
+	if *baseURL != "" {
+		cfg.BaseURL = *baseURL
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	srv, err := web.New(a.store, a.blobs, a.publish, log, web.Options{BaseURL: cfg.BaseURL, CacheProjects: cfg.Cache.Projects})
+	if err != nil {
+		return err
+	}
+	a.onChange = srv.Invalidate
+	follow, stopFollow := context.WithCancel(context.Background())
+	defer stopFollow()
+	go srv.FollowJournal(follow)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           web.Logged(srv, log),
+		ReadHeaderTimeout: 10 * time.Second, // slow headers (slowloris) are cut off
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		// Bodies and replies get per-handler deadlines: uploads and file
+		// downloads may legitimately take long.
+	}
+	log.Info("wharf serving", "addr", ln.Addr().String(), "data", cfg.Data, "base_url", cfg.BaseURL)
+	io.WriteString(stdout, "wharf: serving on http://"+ln.Addr().String()+"/\n")
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("wharf shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

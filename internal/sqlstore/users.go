@@ -1,0 +1,119 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"wharf"
+)
+
+// CreateUser inserts u and sets its ID and Created time.
+func (t *Tx) CreateUser(ctx context.Context, u *wharf.User) error {
+	u.Created = t.now
+	id, err := t.insertID(ctx, `INSERT INTO users (name, email, password_hash, is_admin, created) VALUES (?, ?, ?, ?, ?)`,
+		u.Name, u.Email, u.PasswordHash, boolInt(u.IsAdmin), micros(u.Created))
+	if wharf.IsCode(err, wharf.ECONFLICT) {
+		return wharf.Errorf(wharf.ECONFLICT, "User %q already exists.", u.Name)
+	}
+	u.ID = id
+	return err
+}
+
+const userCols = `id, name, email, password_hash, is_admin, created`
+
+func (t *Tx) scanUser(row interface{ Scan(...any) error }) (*wharf.User, error) {
+	var u wharf.User
+	var admin int
+	var created int64
+	if err := row.Scan(&u.ID, &u.Name, &u.Email, &u.PasswordHash, &admin, &created); err != nil {
+		return nil, t.scanErr(err, "User")
+	}
+	u.IsAdmin = admin != 0
+	u.Created = fromMicros(created)
+	return &u, nil
+}
+
+// UserByName returns the user with the given name.
+func (t *Tx) UserByName(ctx context.Context, name string) (*wharf.User, error) {
+	return t.scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE name = ?`, name))
+}
+
+// UserByID returns the user with the given id.
+func (t *Tx) UserByID(ctx context.Context, id int64) (*wharf.User, error) {
+	return t.scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+}
+
+// CreateToken inserts the token record and sets its Created time.
+func (t *Tx) CreateToken(ctx context.Context, tok *wharf.Token) error {
+	tok.Created = t.now
+	_, err := t.exec(ctx, `INSERT INTO tokens (id, user_id, description, projects, expires, created) VALUES (?, ?, ?, ?, ?, ?)`,
+		tok.ID, tok.UserID, tok.Description, strings.Join(tok.Projects, " "), micros(tok.Expires), micros(tok.Created))
+	return err
+}
+
+const tokenCols = `id, user_id, description, projects, expires, created, last_used, revoked`
+
+func (t *Tx) scanToken(row interface{ Scan(...any) error }) (*wharf.Token, error) {
+	var tok wharf.Token
+	var projects string
+	var expires, created, lastUsed int64
+	var revoked int
+	if err := row.Scan(&tok.ID, &tok.UserID, &tok.Description, &projects, &expires, &created, &lastUsed, &revoked); err != nil {
+		return nil, t.scanErr(err, "Token")
+	}
+	tok.Projects = strings.Fields(projects)
+	tok.Expires, tok.Created, tok.LastUsed = fromMicros(expires), fromMicros(created), fromMicros(lastUsed)
+	tok.Revoked = revoked != 0
+	return &tok, nil
+}
+
+// TokenByID returns the token record with the given id.
+func (t *Tx) TokenByID(ctx context.Context, id string) (*wharf.Token, error) {
+	return t.scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE id = ?`, id))
+}
+
+// Tokens lists a user's tokens, newest first.
+func (t *Tx) Tokens(ctx context.Context, userID int64) ([]wharf.Token, error) {
+	rows, err := t.query(ctx, `SELECT `+tokenCols+` FROM tokens WHERE user_id = ? ORDER BY created DESC, id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []wharf.Token
+	for rows.Next() {
+		tok, err := t.scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *tok)
+	}
+	return out, t.mapErr(rows.Err())
+}
+
+// RevokeToken marks the token revoked.
+func (t *Tx) RevokeToken(ctx context.Context, id string) error {
+	return t.mustAffect(ctx, "Token", `UPDATE tokens SET revoked = 1 WHERE id = ?`, id)
+}
+
+// TouchToken records the token's last use.
+func (t *Tx) TouchToken(ctx context.Context, id string, at time.Time) error {
+	_, err := t.exec(ctx, `UPDATE tokens SET last_used = ? WHERE id = ?`, micros(at), id)
+	return err
+}
+
+// mustAffect runs an update and returns ENOTFOUND when it changed no row.
+func (t *Tx) mustAffect(ctx context.Context, what, q string, args ...any) error {
+	res, err := t.exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return t.mapErr(err)
+	}
+	if n == 0 {
+		return wharf.Errorf(wharf.ENOTFOUND, "%s not found.", what)
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"wharf"
+	"wharf/publish"
+)
+
+// Options configure the HTTP layer.
+type Options struct {
+	// BaseURL is the index's public URL, e.g. https://pypi.example.org. Its
+	// path, if any, prefixes every route's links; empty means links are
+	// root-relative.
+	BaseURL string
+	// CacheProjects bounds how many projects' pages are kept rendered.
+	CacheProjects int
+	// PollInterval is how often the journal is read to learn of changes
+	// made by other processes (wharf commands, other nodes).
+	PollInterval time.Duration
+	Now          func() time.Time
+}
+
+// Server is the HTTP side of wharf.
+type Server struct {
+	store   wharf.Store
+	blobs   wharf.BlobStore
+	publish *publish.Service
+	log     *slog.Logger
+	now     func() time.Time
+	cache   *pageCache
+	mux     *http.ServeMux
+	origin  string // scheme://host of BaseURL, or ""
+	prefix  string // path of BaseURL without trailing slash, or ""
+	poll    time.Duration
+}
+
+// New returns a Server. Call Invalidate after changes made in this process
+// and run FollowJournal to learn of changes made elsewhere.
+func New(store wharf.Store, blobs wharf.BlobStore, pub *publish.Service, log *slog.Logger, opts Options) (*Server, error) {
+	s := &Server{store: store, blobs: blobs, publish: pub, log: log, now: opts.Now, poll: opts.PollInterval}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.poll <= 0 {
+		s.poll = time.Second
+	}
+	if opts.CacheProjects <= 0 {
+		opts.CacheProjects = 100000
+	}
+	s.cache = newPageCache(opts.CacheProjects)
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, wharf.Errorf(wharf.EINVALID, "base URL %q must be an absolute http or https URL", opts.BaseURL)
+		}
+		s.origin = u.Scheme + "://" + u.Host
+		s.prefix = strings.TrimSuffix(u.Path, "/")
+	}
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.Handle("GET /{$}", s.handle(s.home))
+	m.Handle("GET /simple/{$}", s.handle(s.simpleIndex))
+	m.Handle("GET /simple/{project}/{$}", s.handle(s.simpleProject))
+	m.HandleFunc("GET /simple/{project}", func(w http.ResponseWriter, r *http.Request) {
+		redirect(w, r, s.prefix+"/simple/"+r.PathValue("project")+"/")
+	})
+	m.Handle("GET /pypi/{project}/json", s.handle(s.jsonProject))
+	m.Handle("GET /pypi/{project}/{version}/json", s.handle(s.jsonProject))
+	m.Handle("GET /packages/{h1}/{h2}/{rest}/{filename}", s.handle(s.packageFile))
+	m.HandleFunc("POST /legacy/{$}", s.upload)
+	m.HandleFunc("POST /legacy", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, s.prefix+"/legacy/", http.StatusPermanentRedirect)
+	})
+	m.HandleFunc("GET /_health", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	s.mux = m
+}
+
+// ServeHTTP serves a request through the middleware. The base URL's path
+// prefix, if any, is stripped first.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.prefix != "" {
+		rest, ok := strings.CutPrefix(r.URL.Path, s.prefix)
+		if !ok || (rest != "" && rest[0] != '/') {
+			http.NotFound(w, r)
+			return
+		}
+		r.URL.Path = rest
+		r.URL.RawPath = ""
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// Invalidate drops the cached pages of a project and of the index.
+func (s *Server) Invalidate(project string) {
+	s.cache.evict(project)
+	s.cache.evict(indexKey)
+}
+
+// FollowJournal evicts cached pages for every change recorded in the
+// journal by any process, until ctx ends. Changes made in this process are
+// evicted at once by Invalidate; this catches the rest within PollInterval.
+func (s *Server) FollowJournal(ctx context.Context) {
+	var seen int64
+	_ = s.store.View(ctx, func(tx wharf.Tx) error {
+		var err error
+		seen, err = tx.LastSerial(ctx)
+		return err
+	})
+	t := time.NewTicker(s.poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		var entries []wharf.JournalEntry
+		err := s.store.View(ctx, func(tx wharf.Tx) error {
+			var err error
+			entries, err = tx.JournalSince(ctx, seen, 10000)
+			return err
+		})
+		if err != nil {
+			s.log.Warn("reading journal", "err", err)
+			continue
+		}
+		for _, e := range entries {
+			s.Invalidate(e.Project)
+			seen = e.Serial
+		}
+	}
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'")
+	_, err := w.Write([]byte(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>wharf</title></head>
+<body><h1>wharf</h1><p>A Python package index. Browse the <a href="` + s.prefix + `/simple/">simple index</a>.</p></body></html>
+`))
+	return err
+}

@@ -33,6 +33,7 @@ type pageCache struct {
 	entries map[string]*list.Element
 	lru     *list.List // of *cacheEntry, most recent first
 	gens    map[string]uint64
+	epoch   uint64         // bumped by clear; part of every project's generation
 	stripes [64]sync.Mutex // render locks, chosen by a hash of the project
 }
 
@@ -50,7 +51,7 @@ func newPageCache(maxProjects int) *pageCache {
 func (c *pageCache) get(project, format string) (*page, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	gen := c.gens[project]
+	gen := c.gen(project)
 	el, ok := c.entries[project]
 	if !ok {
 		return nil, gen
@@ -63,7 +64,7 @@ func (c *pageCache) get(project, format string) (*page, uint64) {
 func (c *pageCache) put(project, format string, gen uint64, p *page) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gens[project] != gen {
+	if c.gen(project) != gen {
 		return
 	}
 	el, ok := c.entries[project]
@@ -77,6 +78,21 @@ func (c *pageCache) put(project, format string, gen uint64, p *page) {
 		c.lru.Remove(old)
 		delete(c.entries, old.Value.(*cacheEntry).project)
 	}
+}
+
+// gen is the project's generation: it grows whenever the project or the
+// whole cache is evicted, since both counters only grow. c.mu must be held.
+func (c *pageCache) gen(project string) uint64 {
+	return c.gens[project] + c.epoch
+}
+
+// clear drops every page and makes renders in flight not store theirs.
+func (c *pageCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.epoch++
+	c.entries = map[string]*list.Element{}
+	c.lru.Init()
 }
 
 // evict drops every page of the project and bumps its generation.

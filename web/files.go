@@ -12,9 +12,12 @@ import (
 // metadata at the same URL plus ".metadata". The path's hash must be the
 // file's sha256, so a URL names exactly one content forever.
 func (s *Server) packageFile(w http.ResponseWriter, r *http.Request) error {
-	hash := r.PathValue("h1") + r.PathValue("h2") + r.PathValue("rest")
+	h1, h2 := r.PathValue("h1"), r.PathValue("h2")
+	hash := h1 + h2 + r.PathValue("rest")
 	filename := r.PathValue("filename")
-	if len(hash) != 64 || !isLowerHex(hash) {
+	// The split must be 2/2/60 as fileURL writes it; otherwise "/a/bcd/..."
+	// and every other split of the same hash would serve the file too.
+	if len(h1) != 2 || len(h2) != 2 || len(hash) != 64 || !isLowerHex(hash) {
 		return wharf.Errorf(wharf.ENOTFOUND, "Not Found")
 	}
 	wantMetadata := false

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"wharf"
@@ -151,15 +152,12 @@ func (s *Server) renderJSONProject(d *projectData) (*page, error) {
 		"urls": urls, "vulnerabilities": []any{}}, d.Project.LastSerial)
 }
 
-// renderJSONRelease renders /pypi/<name>/<version>/json.
-func (s *Server) renderJSONRelease(d *projectData, version string) (*page, error) {
-	v, err := pep440.Parse(version)
-	if err != nil {
-		return nil, wharf.Errorf(wharf.ENOTFOUND, "Not Found")
-	}
+// renderJSONRelease renders /pypi/<name>/<version>/json for the release
+// whose canonical version is canonical.
+func (s *Server) renderJSONRelease(d *projectData, canonical string) (*page, error) {
 	var rel *wharf.Release
 	for i := range d.Releases {
-		if d.Releases[i].Canonical == v.Canonical() {
+		if d.Releases[i].Canonical == canonical {
 			rel = &d.Releases[i]
 		}
 	}
@@ -193,24 +191,33 @@ func (s *Server) jsonProject(w http.ResponseWriter, r *http.Request) error {
 	raw, version := r.PathValue("project"), r.PathValue("version")
 	name := dist.NormalizeName(raw)
 	if name != raw {
-		path := s.prefix + "/pypi/" + name + "/json"
+		path := s.prefix + "/pypi/" + url.PathEscape(name) + "/json"
 		if version != "" {
-			path = s.prefix + "/pypi/" + name + "/" + version + "/json"
+			path = s.prefix + "/pypi/" + url.PathEscape(name) + "/" + url.PathEscape(version) + "/json"
 		}
 		redirect(w, r, path)
 		return nil
 	}
-	format := "json"
+	// A release page is cached under its canonical version: "1.0", "1.0.0",
+	// "1.0.0.0" ... all name one release, and keying by the spelling would
+	// let requests grow the cache without bound.
+	format, canonical := "json", ""
 	if version != "" {
-		format = "json:" + version
+		v, err := pep440.Parse(version)
+		if err != nil {
+			writeJSONError(w, http.StatusNotFound, "Not Found")
+			return nil
+		}
+		canonical = v.Canonical()
+		format = "json:" + canonical
 	}
 	p, err := s.cache.cached(name, format, func() (*page, error) {
 		d, err := s.loadProject(r.Context(), name)
 		if err != nil {
 			return nil, err
 		}
-		if version != "" {
-			return s.renderJSONRelease(d, version)
+		if canonical != "" {
+			return s.renderJSONRelease(d, canonical)
 		}
 		return s.renderJSONProject(d)
 	})

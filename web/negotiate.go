@@ -26,6 +26,9 @@ var offers = []string{typeHTML, typeHTMLv1, typeHTMLlast, typeJSONv1, typeJSONla
 // send (the "latest" aliases resolve to v1).
 func negotiate(r *http.Request) string {
 	if f := r.URL.Query().Get("format"); f != "" {
+		// "?format=application/vnd.pypi.simple.v1+json" typed as is reaches
+		// us with the "+" decoded to a space; no media type has spaces.
+		f = strings.ToLower(strings.ReplaceAll(f, " ", "+"))
 		for _, o := range offers {
 			if f == o {
 				return resolveLatest(o)

@@ -42,7 +42,11 @@ func writeReason(w http.ResponseWriter, r *http.Request, status int, msg string,
 	}
 	defer conn.Close()
 	conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	writeRawReply(buf.Writer, status, reasonPhrase(msg), body)
+	reason := reasonPhrase(msg)
+	if reason == "" {
+		reason = http.StatusText(status)
+	}
+	writeRawReply(buf.Writer, status, reason, body)
 	buf.Flush()
 }
 

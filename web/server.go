@@ -5,10 +5,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
 	"wharf"
+	"wharf/dist"
 	"wharf/publish"
 )
 
@@ -71,8 +73,13 @@ func (s *Server) routes() {
 	m.Handle("GET /{$}", s.handle(s.home))
 	m.Handle("GET /simple/{$}", s.handle(s.simpleIndex))
 	m.Handle("GET /simple/{project}/{$}", s.handle(s.simpleProject))
+	m.HandleFunc("GET /simple", func(w http.ResponseWriter, r *http.Request) {
+		redirect(w, r, s.prefix+"/simple/")
+	})
+	// Without its slash, a project's page redirects straight to the
+	// normalized name, saving clients a second redirect.
 	m.HandleFunc("GET /simple/{project}", func(w http.ResponseWriter, r *http.Request) {
-		redirect(w, r, s.prefix+"/simple/"+r.PathValue("project")+"/")
+		redirect(w, r, s.simpleURL(dist.NormalizeName(r.PathValue("project"))))
 	})
 	m.Handle("GET /pypi/{project}/json", s.handle(s.jsonProject))
 	m.Handle("GET /pypi/{project}/{version}/json", s.handle(s.jsonProject))
@@ -94,10 +101,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.NotFound(w, r)
 			return
 		}
-		r.URL.Path = rest
-		r.URL.RawPath = ""
+		if clean := cleanPath(rest); clean != rest {
+			// The mux would redirect to the clean path itself, without
+			// the prefix ("" to "/", "/simple//x/" to "/simple/x/").
+			redirect(w, r, s.prefix+clean)
+			return
+		}
+		// A handler must not modify its request (the access log reads it
+		// afterwards), so the stripped path goes in a copy, as
+		// http.StripPrefix does.
+		r2 := new(http.Request)
+		*r2 = *r
+		r2.URL = new(url.URL)
+		*r2.URL = *r.URL
+		r2.URL.Path, r2.URL.RawPath = rest, ""
+		r = r2
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// cleanPath is the canonical form of p as http.ServeMux computes it:
+// rooted, without "." and ".." elements or repeated slashes, keeping a
+// trailing slash.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // Invalidate drops the cached pages of a project and of the index.
@@ -111,33 +148,59 @@ func (s *Server) Invalidate(project string) {
 // evicted at once by Invalidate; this catches the rest within PollInterval.
 func (s *Server) FollowJournal(ctx context.Context) {
 	var seen int64
-	_ = s.store.View(ctx, func(tx wharf.Tx) error {
-		var err error
-		seen, err = tx.LastSerial(ctx)
-		return err
-	})
+	started := false
 	t := time.NewTicker(s.poll)
 	defer t.Stop()
 	for {
+		if !started {
+			started = s.startFollowing(ctx, &seen)
+		} else {
+			s.followOnce(ctx, &seen)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		var entries []wharf.JournalEntry
-		err := s.store.View(ctx, func(tx wharf.Tx) error {
-			var err error
-			entries, err = tx.JournalSince(ctx, seen, 10000)
-			return err
-		})
-		if err != nil {
+	}
+}
+
+// startFollowing reads the serial to follow the journal from. Pages cached
+// before it was read may predate a change at or below that serial, which
+// the follower will never report, so they are all dropped.
+func (s *Server) startFollowing(ctx context.Context, seen *int64) bool {
+	err := s.store.View(ctx, func(tx wharf.Tx) error {
+		var err error
+		*seen, err = tx.LastSerial(ctx)
+		return err
+	})
+	if err != nil {
+		if ctx.Err() == nil {
 			s.log.Warn("reading journal", "err", err)
-			continue
 		}
-		for _, e := range entries {
-			s.Invalidate(e.Project)
-			seen = e.Serial
+		return false
+	}
+	s.cache.clear()
+	return true
+}
+
+// followOnce evicts the projects of the journal entries after *seen.
+func (s *Server) followOnce(ctx context.Context, seen *int64) {
+	var entries []wharf.JournalEntry
+	err := s.store.View(ctx, func(tx wharf.Tx) error {
+		var err error
+		entries, err = tx.JournalSince(ctx, *seen, 10000)
+		return err
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("reading journal", "err", err)
 		}
+		return
+	}
+	for _, e := range entries {
+		s.Invalidate(e.Project)
+		*seen = e.Serial
 	}
 }
 

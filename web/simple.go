@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"wharf"
@@ -209,7 +210,7 @@ func (s *Server) simpleProject(w http.ResponseWriter, r *http.Request) error {
 	raw := r.PathValue("project")
 	name := dist.NormalizeName(raw)
 	if name != raw {
-		redirect(w, r, s.prefix+"/simple/"+name+"/")
+		redirect(w, r, s.simpleURL(name))
 		return nil
 	}
 	ct := negotiate(r)
@@ -225,6 +226,13 @@ func (s *Server) simpleProject(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.servePage(w, r, p, simpleHeaders)
 	return nil
+}
+
+// simpleURL is the path of a project's Simple page. The name is escaped:
+// it comes from the request, where "%3F" or "%23" would otherwise turn into
+// a query or fragment of the Location.
+func (s *Server) simpleURL(name string) string {
+	return s.prefix + "/simple/" + url.PathEscape(name) + "/"
 }
 
 // redirect sends a permanent redirect that keeps the query string.

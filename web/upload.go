@@ -34,7 +34,7 @@ var obsoleteActions = map[string]string{
 // phrase, since that is all twine prints.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	maxBody := s.publish.Config().MaxFileSize + maxFormBytes
-	res, err := s.runUpload(w, r, maxBody)
+	res, bodyRead, err := s.runUpload(w, r, maxBody)
 	if err != nil {
 		status := statusOf(err)
 		if status == http.StatusInternalServerError {
@@ -42,7 +42,13 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		} else {
 			s.log.Info("upload refused", "status", status, "reason", wharf.ErrorMessage(err))
 		}
-		writeReason(w, r, status, wharf.ErrorMessage(err), maxBody)
+		drain := maxBody
+		if !bodyRead && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+			// The client waits for "100 Continue" before sending the body;
+			// reading it would send that and invite the whole upload.
+			drain = 0
+		}
+		writeReason(w, r, status, wharf.ErrorMessage(err), drain)
 		return
 	}
 	if res.Duplicate {
@@ -54,7 +60,9 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "OK\n")
 }
 
-func (s *Server) runUpload(w http.ResponseWriter, r *http.Request, maxBody int64) (*publish.Result, error) {
+// runUpload authenticates and publishes the upload. bodyRead reports
+// whether reading the body began.
+func (s *Server) runUpload(w http.ResponseWriter, r *http.Request, maxBody int64) (res *publish.Result, bodyRead bool, err error) {
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Now().Add(uploadDeadline))
 	// The token is checked before the body is read: nothing happens for a
@@ -62,11 +70,11 @@ func (s *Server) runUpload(w http.ResponseWriter, r *http.Request, maxBody int64
 	now := s.now()
 	raw, err := uploadToken(r)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	pr, err := s.publish.Authenticate(r.Context(), raw, now)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	fields, file, err := s.readForm(r)
@@ -74,13 +82,14 @@ func (s *Server) runUpload(w http.ResponseWriter, r *http.Request, maxBody int64
 		defer file.Remove()
 	}
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	if err := checkAction(fields); err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	actor := wharf.Actor{UserID: pr.User.ID, UserName: pr.User.Name, TokenID: pr.Token.ID, IP: clientIP(r), UserAgent: r.UserAgent()}
-	return s.publish.Publish(r.Context(), pr, actor, publish.Upload{Fields: fields, File: file})
+	res, err = s.publish.Publish(r.Context(), pr, actor, publish.Upload{Fields: fields, File: file})
+	return res, true, err
 }
 
 // uploadToken takes the API token from HTTP Basic auth (user "__token__")

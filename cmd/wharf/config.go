@@ -3,6 +3,9 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -53,8 +56,13 @@ func commonFlags(fs *flag.FlagSet) func() (Config, error) {
 	return func() (Config, error) {
 		c := defaultConfig()
 		if *config != "" {
-			if _, err := toml.DecodeFile(*config, &c); err != nil {
+			md, err := toml.DecodeFile(*config, &c)
+			if err != nil {
 				return c, fmt.Errorf("reading %s: %w", *config, err)
+			}
+			// A misspelt setting would otherwise be ignored in silence.
+			if und := md.Undecoded(); len(und) > 0 {
+				return c, fmt.Errorf("reading %s: unknown setting %q", *config, und[0].String())
 			}
 		}
 		envOverride(&c.Addr, "WHARF_ADDR")
@@ -89,6 +97,18 @@ func (c *Config) Validate() error {
 	if c.Upload.NewFileDays < 0 || c.Upload.NewProjectsPerHour < 0 || c.Cache.Projects < 0 {
 		return fmt.Errorf("upload and cache limits must not be negative")
 	}
+	if c.Upload.NewFileDays > maxDays {
+		return fmt.Errorf("upload.new_file_days must be at most %d", maxDays)
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("addr %q must be host:port: %w", c.Addr, err)
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("base_url %q must be an absolute http or https URL", c.BaseURL)
+		}
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -122,12 +142,19 @@ func parseSize(s string) (int64, error) {
 	return n * mult, nil
 }
 
+// maxDays is the most days a time.Duration holds (about 292 years).
+const maxDays = int(math.MaxInt64 / int64(24*time.Hour))
+
 // parseDuration accepts Go durations plus a "d" suffix for days ("90d").
 func parseDuration(s string) (time.Duration, error) {
 	if d, ok := strings.CutSuffix(s, "d"); ok {
 		var n int
 		if _, err := fmt.Sscanf(d, "%d", &n); err != nil || n <= 0 || fmt.Sprint(n) != d {
 			return 0, fmt.Errorf("%q is not a duration such as 90d or 12h", s)
+		}
+		// Beyond maxDays the multiplication would wrap around.
+		if n > maxDays {
+			return 0, fmt.Errorf("%q is too long", s)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
@@ -140,7 +167,7 @@ func parseDuration(s string) (time.Duration, error) {
 
 // parseArgs parses flags that may come before, between or after the
 // positional arguments ("user create NAME --email X") and returns the
-// positional ones.
+// positional ones. Everything after a "--" is positional.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -148,13 +175,33 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 			return nil, err
 		}
 		rest := fs.Args()
+		// Parse stops at a positional argument, or just after a "--" it
+		// consumes and so leaves out of rest.
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" && !isFlagValue(fs, args, n-1) {
+			return append(pos, rest...), nil
+		}
 		if len(rest) == 0 {
 			return pos, nil
-		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// isFlagValue reports whether args[i] is the value of the flag before it,
+// as in "--reason --".
+func isFlagValue(fs *flag.FlagSet, args []string, i int) bool {
+	if i == 0 || !strings.HasPrefix(args[i-1], "-") || args[i-1] == "--" {
+		return false
+	}
+	name := strings.TrimPrefix(strings.TrimPrefix(args[i-1], "-"), "-")
+	if strings.Contains(name, "=") {
+		return false
+	}
+	f := fs.Lookup(name)
+	if f == nil {
+		return false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return !ok || !b.IsBoolFlag()
 }

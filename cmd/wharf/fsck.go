@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"path"
 	"strings"
 	"time"
 
@@ -70,6 +71,13 @@ func runFsck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		old := time.Since(info.ModTime) > time.Hour
 		fmt.Fprintf(stdout, "note: unreferenced blob %s (%d bytes)\n", info.Key, info.Size)
 		if *repair && old {
+			// An upload may have committed a file using this blob since
+			// the files were listed; its Put found the blob present and
+			// left it as it was, old.
+			used, err := blobReferenced(ctx, a.store, path.Base(info.Key))
+			if err != nil || used {
+				return err
+			}
 			if err := a.blobs.Delete(ctx, info.Key); err != nil {
 				return err
 			}
@@ -113,13 +121,24 @@ func checkBlob(ctx context.Context, blobs wharf.BlobStore, sha string, size int6
 	if n != size {
 		bad = append(bad, fmt.Sprintf("size %d, recorded %d", n, size))
 	}
-	for name, want := range map[string]string{"sha256": sha, "blake2b_256": b2, "md5": md} {
-		if got := hex.EncodeToString(hs[name].Sum(nil)); want != "" && got != want {
-			bad = append(bad, fmt.Sprintf("%s %s, recorded %s", name, got, want))
+	for _, d := range [][2]string{{"sha256", sha}, {"blake2b_256", b2}, {"md5", md}} {
+		if got := hex.EncodeToString(hs[d[0]].Sum(nil)); d[1] != "" && got != d[1] {
+			bad = append(bad, fmt.Sprintf("%s %s, recorded %s", d[0], got, d[1]))
 		}
 	}
 	if len(bad) > 0 {
 		return "blob does not match its record: " + strings.Join(bad, "; ")
 	}
 	return ""
+}
+
+// blobReferenced asks the store afresh whether a file uses the blob.
+func blobReferenced(ctx context.Context, store wharf.Store, sha string) (bool, error) {
+	var used bool
+	err := store.View(ctx, func(tx wharf.Tx) error {
+		var err error
+		used, err = tx.BlobReferenced(ctx, sha)
+		return err
+	})
+	return used, err
 }

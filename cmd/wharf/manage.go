@@ -136,7 +136,11 @@ func runProject(ctx context.Context, args []string, _ io.Reader, _, stderr io.Wr
 	if err := a.manage.SetRole(ctx, cliActor(), pos[1], pos[2], role); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "%s: %s is now %s\n", pos[1], pos[2], strings.ToLower(pos[3]))
+	if role == "" {
+		fmt.Fprintf(stderr, "%s: %s has no role any more\n", pos[1], pos[2])
+	} else {
+		fmt.Fprintf(stderr, "%s: %s is now %s\n", pos[1], pos[2], strings.ToLower(role))
+	}
 	return nil
 }
 

@@ -12,20 +12,21 @@ import (
 	"wharf/web"
 )
 
-// runServe runs the HTTP server until SIGINT/SIGTERM, then drains
-// in-flight requests (uploads included) for up to a minute.
-func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+// serveConfig reads serve's configuration: the file, the environment, then
+// the flags (serve's own --addr and --base-url too), validated.
+func serveConfig(args []string, stderr io.Writer) (Config, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	load := commonFlags(fs)
 	addr := fs.String("addr", "", "listen address (default 127.0.0.1:8080, or WHARF_ADDR)")
 	baseURL := fs.String("base-url", "", "public URL of the index (or WHARF_BASE_URL)")
-	if _, err := parseArgs(fs, args); err != nil {
-		return errUsage
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) != 0 {
+		return Config{}, errUsage
 	}
 	cfg, err := load()
 	if err != nil {
-		return err
+		return Config{}, err
 	}
 	if *addr != "" {
 		cfg.Addr = *addr
@@ -33,7 +34,14 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if *baseURL != "" {
 		cfg.BaseURL = *baseURL
 	}
-	if err := cfg.Validate(); err != nil {
+	return cfg, cfg.Validate()
+}
+
+// runServe runs the HTTP server until SIGINT/SIGTERM, then drains
+// in-flight requests (uploads included) for up to a minute.
+func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	cfg, err := serveConfig(args, stderr)
+	if err != nil {
 		return err
 	}
 	log := newLogger(stderr, cfg.LogLevel)

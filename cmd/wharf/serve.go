@@ -44,7 +44,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr, cfg.LogLevel)
+	logOut := newLogWriter(stderr, 100*time.Millisecond)
+	defer logOut.Close()
+	log := newLogger(logOut, cfg.LogLevel)
 	a, err := openApp(ctx, cfg, log)
 	if err != nil {
 		return err

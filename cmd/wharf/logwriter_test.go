@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the flusher goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestLogWriterFlushesPeriodicallyAndOnClose(t *testing.T) {
+	var out syncBuffer
+	lw := newLogWriter(&out, 10*time.Millisecond)
+	lw.Write([]byte("one\n"))
+	deadline := time.Now().Add(2 * time.Second)
+	for out.String() != "one\n" && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := out.String(); got != "one\n" {
+		t.Fatalf("after an interval the output is %q, want %q", got, "one\n")
+	}
+	slow := newLogWriter(&out, time.Hour)
+	slow.Write([]byte("two\n"))
+	slow.Close()
+	lw.Close()
+	if got := out.String(); got != "one\ntwo\n" {
+		t.Fatalf("after Close the output is %q, want %q", got, "one\ntwo\n")
+	}
+}

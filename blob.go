@@ -26,7 +26,9 @@ type Blob interface {
 type BlobStore interface {
 	// Put stores the size bytes read from r under key, atomically: a reader
 	// never sees a partial blob, and after Put returns nil the blob is
-	// durable. If the key exists already, Put drains nothing and returns nil.
+	// durable. If the key exists already, Put drains nothing, marks the blob
+	// as recently written (its ModTime, which fsck --repair goes by) and
+	// returns nil.
 	// Errors: EINVALID for a malformed key or a short read; EINTERNAL else.
 	Put(ctx context.Context, key string, r io.Reader, size int64) error
 

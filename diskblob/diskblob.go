@@ -110,6 +110,13 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) (e
 	}
 	final := s.path(key)
 	if _, err := os.Lstat(final); err == nil {
+		// The blob may be an unreferenced one about to be used again: make
+		// it young, so that fsck --repair (which removes only unreferenced
+		// blobs older than an hour) leaves it to the upload now using it.
+		now := time.Now()
+		if err := os.Chtimes(final, now, now); err != nil {
+			return internal("Storing the blob failed.", err)
+		}
 		return nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return internal("Storing the blob failed.", err)

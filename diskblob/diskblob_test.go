@@ -2,6 +2,7 @@ package diskblob_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -196,5 +197,31 @@ func TestOpenErrors(t *testing.T) {
 				t.Errorf("message %q contains a path", wharf.ErrorMessage(err))
 			}
 		})
+	}
+}
+
+func TestPutExistingRefreshesModTime(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	sum := sha256.Sum256([]byte("x"))
+	hexsum := hex.EncodeToString(sum[:])
+	key := wharf.BlobKey(hexsum)
+	if err := s.Put(ctx, key, strings.NewReader("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, filepath.FromSlash(key)), old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(ctx, key, strings.NewReader("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Stat(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(info.ModTime) > time.Minute {
+		t.Fatalf("ModTime after a repeated Put is %v, want now", info.ModTime)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/mail"
 	"regexp"
+	"slices"
 	"time"
+	"unicode/utf8"
 
 	"wharf"
 	"wharf/auth/password"
@@ -66,7 +68,8 @@ func (s *Service) CreateToken(ctx context.Context, actor wharf.Actor, req TokenR
 	if err != nil {
 		return "", nil, wharf.WrapError(wharf.EINTERNAL, "token id", err)
 	}
-	if len(req.Description) > 100 {
+	// The limit is in characters, as the message says, not in bytes.
+	if utf8.RuneCountInString(req.Description) > 100 {
 		return "", nil, wharf.Errorf(wharf.EINVALID, "The description is longer than 100 characters.")
 	}
 	if req.Expires < 0 {
@@ -82,10 +85,16 @@ func (s *Service) CreateToken(ctx context.Context, actor wharf.Actor, req TokenR
 		rec.UserID = u.ID
 		for _, p := range req.Projects {
 			proj, err := tx.ProjectByName(ctx, dist.NormalizeName(p))
-			if err != nil {
+			if wharf.IsCode(err, wharf.ENOTFOUND) {
 				return wharf.Errorf(wharf.ENOTFOUND, "Project %q not found; a scoped token names existing projects.", p)
+			} else if err != nil {
+				return err
 			}
-			rec.Projects = append(rec.Projects, proj.Name)
+			// Two spellings of one project ("Foo_Bar", "foo-bar") are
+			// recorded once, as the token's caveat holds them.
+			if !slices.Contains(rec.Projects, proj.Name) {
+				rec.Projects = append(rec.Projects, proj.Name)
+			}
 		}
 		if req.Expires > 0 {
 			rec.Expires = tx.Now().Add(req.Expires).Truncate(time.Second)

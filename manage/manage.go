@@ -170,8 +170,13 @@ func (s *Service) dropBlobs(ctx context.Context, files []wharf.File) {
 
 // SetRole gives user the role ("Owner" or "Maintainer") on the project, or
 // removes their role when role is "". The last owner cannot be removed or
-// demoted.
+// demoted. Any other role is refused with EINVALID.
 func (s *Service) SetRole(ctx context.Context, actor wharf.Actor, name, userName, role string) error {
+	// Upload permission is "has any role", so an unchecked role such as
+	// "owner" or "Admin" would grant uploads while counting as no owner.
+	if role != "" && role != wharf.RoleOwner && role != wharf.RoleMaintainer {
+		return wharf.Errorf(wharf.EINVALID, "Unknown role %q: use %s or %s.", role, wharf.RoleOwner, wharf.RoleMaintainer)
+	}
 	var project string
 	err := s.store.Update(ctx, func(tx wharf.Tx) error {
 		p, err := tx.ProjectByName(ctx, dist.NormalizeName(name))
@@ -186,9 +191,18 @@ func (s *Service) SetRole(ctx context.Context, actor wharf.Actor, name, userName
 		if err := lastOwnerCheck(ctx, tx, p, u, role); err != nil {
 			return err
 		}
-		action, tag := wharf.ActionAddRole, "project:role:add"
+		// A removal is recorded with the role removed ("remove role Owner
+		// bob"), not with the empty new role.
+		old, err := tx.RoleOf(ctx, p.ID, u.ID)
+		if err != nil {
+			return err
+		}
+		action, tag, named := wharf.ActionAddRole, "project:role:add", role
 		if role == "" {
-			action, tag = wharf.ActionDelRole, "project:role:remove"
+			if old == "" {
+				return wharf.Errorf(wharf.ENOTFOUND, "%s has no role on %s.", u.Name, p.DisplayName)
+			}
+			action, tag, named = wharf.ActionDelRole, "project:role:remove", old
 			err = tx.RemoveRole(ctx, p.ID, u.ID)
 		} else {
 			err = tx.SetRole(ctx, p.ID, u.ID, role)
@@ -196,10 +210,12 @@ func (s *Service) SetRole(ctx context.Context, actor wharf.Actor, name, userName
 		if err != nil {
 			return err
 		}
-		if err := tx.Journal(ctx, &wharf.JournalEntry{Project: p.Name, Action: action + " " + role + " " + u.Name, ActorID: actor.UserID}); err != nil {
+		if err := tx.Journal(ctx, &wharf.JournalEntry{Project: p.Name, Action: action + " " + named + " " + u.Name, ActorID: actor.UserID}); err != nil {
 			return err
 		}
-		return tx.AddEvent(ctx, actor.Event(tag, p.ID, 0, map[string]any{"role_name": role, "target_user": u.Name}))
+		// The event concerns the target user: with 0 it would name the
+		// actor, who is nobody for the CLI.
+		return tx.AddEvent(ctx, actor.Event(tag, p.ID, u.ID, map[string]any{"role_name": named, "target_user": u.Name}))
 	})
 	if err == nil {
 		s.changed(project)

@@ -3,6 +3,7 @@ package publish
 import (
 	"os"
 	"path/filepath"
+	"strings"
 
 	"wharf"
 	"wharf/dist"
@@ -46,7 +47,8 @@ func (s *Service) LocalUpload(path string) (Upload, error) {
 	if ptype == wharf.PackageSdist {
 		fields["pyversion"] = []string{"source"}
 	} else if w, err := dist.ParseWheelFilename(name); err == nil && len(w.PythonTags) > 0 {
-		fields["pyversion"] = []string{w.PythonTags[0]}
+		// The whole python tag set, as twine sends it: "py2.py3", not "py2".
+		fields["pyversion"] = []string{strings.Join(w.PythonTags, ".")}
 	}
 	return Upload{Fields: fields, File: sp, Local: true}, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -192,5 +191,3 @@ func (l *limiter) allow(key string, now time.Time) bool {
 	}
 	return true
 }
-
-func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

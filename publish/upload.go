@@ -42,7 +42,7 @@ func (s *Service) Publish(ctx context.Context, pr *Principal, actor wharf.Actor,
 	// duplicate) costs no archive inspection and writes no blob.
 	var dup *wharf.File
 	err = s.store.View(ctx, func(tx wharf.Tx) error {
-		dup, err = s.plan(ctx, tx, pr, fm, up, false)
+		dup, err = s.plan(ctx, tx, pr, fm, up)
 		return err
 	})
 	if err != nil {
@@ -65,7 +65,7 @@ func (s *Service) Publish(ctx context.Context, pr *Principal, actor wharf.Actor,
 	}
 	res := &Result{Project: fm.name}
 	err = s.store.Update(ctx, func(tx wharf.Tx) error {
-		dup, err := s.plan(ctx, tx, pr, fm, up, true)
+		dup, err := s.plan(ctx, tx, pr, fm, up)
 		if err != nil || dup != nil {
 			if dup != nil {
 				res.File, res.Duplicate = *dup, true
@@ -101,13 +101,13 @@ func (s *Service) changed(project string) {
 // plan checks the upload against the database: the project's name and the
 // uploader's permission, file reuse, the release's rules and size limits.
 // It returns the existing file when the same bytes were uploaded before.
-// With creating set it also applies the new-project rate limits; it runs
-// again inside the writing transaction, so a race cannot slip past it.
-func (s *Service) plan(ctx context.Context, tx wharf.Tx, pr *Principal, fm *form, up Upload, creating bool) (*wharf.File, error) {
+// It runs in the read-only pass and again inside the writing transaction,
+// so a race cannot slip past it.
+func (s *Service) plan(ctx context.Context, tx wharf.Tx, pr *Principal, fm *form, up Upload) (*wharf.File, error) {
 	project, err := tx.ProjectByName(ctx, fm.name)
 	switch {
 	case wharf.IsCode(err, wharf.ENOTFOUND):
-		if err := s.checkNewProject(ctx, tx, pr, fm, up, creating); err != nil {
+		if err := s.checkNewProject(ctx, tx, pr, fm, up); err != nil {
 			return nil, err
 		}
 	case err != nil:
@@ -120,12 +120,18 @@ func (s *Service) plan(ctx context.Context, tx wharf.Tx, pr *Principal, fm *form
 	if dup, err := s.checkReuse(ctx, tx, up.File); dup != nil || err != nil {
 		return dup, err
 	}
+	// A new project's first file counts against the size limit too, or a
+	// limit below MaxFileSize could be passed once per project.
+	total, display := int64(0), fm.meta.Name
+	if project != nil {
+		total, display = project.TotalSize, project.DisplayName
+	}
+	if s.cfg.MaxProjectSize > 0 && total+up.File.Size > s.cfg.MaxProjectSize {
+		return nil, wharf.Errorf(wharf.ETOOLARGE, "Project size too large. Limit for project %q total size is %s. See /help/#project-size-limit for more information.",
+			display, humanSize(s.cfg.MaxProjectSize))
+	}
 	if project == nil {
 		return nil, nil
-	}
-	if project.TotalSize+up.File.Size > s.cfg.MaxProjectSize && s.cfg.MaxProjectSize > 0 {
-		return nil, wharf.Errorf(wharf.ETOOLARGE, "Project size too large. Limit for project %q total size is %s. See /help/#project-size-limit for more information.",
-			project.DisplayName, humanSize(s.cfg.MaxProjectSize))
 	}
 	release, err := tx.ReleaseByCanonical(ctx, project.ID, fm.version.Canonical())
 	if wharf.IsCode(err, wharf.ENOTFOUND) {
@@ -138,8 +144,11 @@ func (s *Service) plan(ctx context.Context, tx wharf.Tx, pr *Principal, fm *form
 }
 
 // checkNewProject applies the rules for creating a project: allowed and
-// distinct names, an unscoped token, and the creation rate limits.
-func (s *Service) checkNewProject(ctx context.Context, tx wharf.Tx, pr *Principal, fm *form, up Upload, creating bool) error {
+// distinct names, an unscoped token, and the per-user creation rate limit.
+// The limit is a read, so it is checked in the read-only pass as well: a
+// refused upload then writes no blob. The per-IP limit records a hit and is
+// applied only when the project is created (createProject).
+func (s *Service) checkNewProject(ctx context.Context, tx wharf.Tx, pr *Principal, fm *form, up Upload) error {
 	if s.prohibited[fm.name] || dist.IsStdlibModule(fm.name) {
 		return wharf.Errorf(wharf.EINVALID, "The name %q isn't allowed. See /help/#project-name for more information.", fm.meta.Name)
 	}
@@ -152,7 +161,7 @@ func (s *Service) checkNewProject(ctx context.Context, tx wharf.Tx, pr *Principa
 	if pr.Claims.Restricted {
 		return wharf.Errorf(wharf.EFORBIDDEN, "Invalid API Token: project-scoped token is not valid for project: %q", fm.name)
 	}
-	if up.Local || !creating || s.cfg.NewProjectsPerHour <= 0 {
+	if up.Local || s.cfg.NewProjectsPerHour <= 0 {
 		return nil
 	}
 	n, err := tx.CountProjectsCreatedBy(ctx, pr.User.ID, tx.Now().Add(-time.Hour))
@@ -191,13 +200,13 @@ func (s *Service) checkReuse(ctx context.Context, tx wharf.Tx, file *Spooled) (*
 		if existing.SHA256 == file.SHA256 && existing.Blake2b256 == file.Blake2b256 {
 			return existing, nil
 		}
-		return nil, fileExists(existing)
+		return nil, fileExists(file)
 	}
 	if !wharf.IsCode(err, wharf.ENOTFOUND) {
 		return nil, err
 	}
-	if existing, err := tx.FileByBlake2(ctx, file.Blake2b256); err == nil {
-		return nil, fileExists(existing)
+	if _, err := tx.FileByBlake2(ctx, file.Blake2b256); err == nil {
+		return nil, fileExists(file)
 	} else if !wharf.IsCode(err, wharf.ENOTFOUND) {
 		return nil, err
 	}
@@ -211,7 +220,11 @@ func (s *Service) checkReuse(ctx context.Context, tx wharf.Tx, file *Spooled) (*
 	return nil, nil
 }
 
-func fileExists(f *wharf.File) error {
+// fileExists is the refusal for an upload whose filename or bytes are
+// taken. Like PyPI's, it names the uploaded file and its own digest, never
+// the existing file: that one may belong to another project, and its digest
+// would not help the uploader.
+func fileExists(f *Spooled) error {
 	return wharf.Errorf(wharf.EINVALID, "File already exists ('%s', with blake2_256 hash '%s'). See /help/#file-name-reuse for more information.",
 		f.Filename, f.Blake2b256)
 }
@@ -267,8 +280,11 @@ func (s *Service) record(ctx context.Context, tx wharf.Tx, pr *Principal, actor 
 	if err := tx.AddProjectSize(ctx, project.ID, f.Size); err != nil {
 		return wharf.File{}, err
 	}
+	// The action reads as PyPI's: "add source file foo-1.0.tar.gz". It was
+	// built from wharf.ActionAddFile ("add file") and so read "add file
+	// source file foo-1.0.tar.gz".
 	if err := tx.Journal(ctx, &wharf.JournalEntry{Project: project.Name, Version: release.Version, Filename: f.Filename,
-		Action: fmt.Sprintf("%s %s file %s", wharf.ActionAddFile, f.PythonVersion, f.Filename), ActorID: actor.UserID}); err != nil {
+		Action: fmt.Sprintf("add %s file %s", f.PythonVersion, f.Filename), ActorID: actor.UserID}); err != nil {
 		return wharf.File{}, err
 	}
 	return f, tx.AddEvent(ctx, actor.Event("file:add", project.ID, 0, map[string]any{

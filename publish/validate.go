@@ -64,6 +64,11 @@ func (s *Service) checkForm(fields map[string][]string, file *Spooled) (*form, e
 	if fm.packageType == wharf.PackageSdist {
 		fm.pyVersion = "source"
 	}
+	// As in PyPI's form: a wheel must say which Python it is for. Without
+	// this a wheel was stored with an empty python_version.
+	if fm.packageType == wharf.PackageWheel && strings.TrimSpace(fm.pyVersion) == "" {
+		return nil, wharf.Errorf(wharf.EINVALID, "Invalid value for pyversion. Error: Python version is required for binary distribution uploads.")
+	}
 	if file == nil {
 		return nil, wharf.Errorf(wharf.EINVALID, "Upload payload does not have a file.")
 	}

@@ -59,7 +59,14 @@ func dsn(path string, txlock string, extra ...string) string {
 	if txlock != "" {
 		q.Set("_txlock", txlock)
 	}
-	return "file:" + path + "?" + q.Encode()
+	return "file:" + uriPath(path) + "?" + q.Encode()
+}
+
+// uriPath escapes the characters that end or alter the path of an SQLite
+// "file:" URI, so that a data folder such as "/srv/wharf#2" or "100%" names
+// the file it says instead of a truncated or misdecoded one.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // Open opens (creating if needed) the database and applies migrations.
@@ -110,8 +117,11 @@ func (s *Store) run(ctx context.Context, db *sql.DB, fn func(wharf.Tx) error) er
 	if err != nil {
 		return wharf.WrapError(wharf.EINTERNAL, "database error", err)
 	}
+	// The deferred Rollback also runs when fn panics: the writer pool has
+	// one connection, and a transaction left open would block every later
+	// write. After a Commit it does nothing.
+	defer tx.Rollback()
 	if err := fn(sqlstore.New(tx, dialect{}, s.now())); err != nil {
-		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {

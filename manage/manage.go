@@ -147,25 +147,43 @@ func (s *Service) deleteFile(ctx context.Context, tx wharf.Tx, actor wharf.Actor
 }
 
 // dropBlobs deletes the blobs of deleted files that no file references any
-// more. A failure leaves an unreferenced blob, which fsck reports and
-// repairs; it is logged by the caller's fsck, not here.
+// more. A failure leaves an unreferenced blob, which fsck notes and
+// --repair removes.
 func (s *Service) dropBlobs(ctx context.Context, files []wharf.File) {
+	var sums []string
 	for _, f := range files {
-		for _, sum := range []string{f.SHA256, f.MetadataSHA256} {
+		sums = append(sums, f.SHA256, f.MetadataSHA256)
+	}
+	_, _ = DropUnreferenced(ctx, s.store, s.blobs, sums)
+}
+
+// DropUnreferenced deletes each blob (by sha256) that no file references
+// and returns how many it deleted. The check and the deletion happen while
+// holding the store's write transaction, and an upload checks that its
+// blobs exist inside its own write transaction (re-writing them if not),
+// so a blob can never be deleted from under a file being committed.
+func DropUnreferenced(ctx context.Context, store wharf.Store, blobs wharf.BlobStore, sums []string) (int, error) {
+	removed := 0
+	err := store.Update(ctx, func(tx wharf.Tx) error {
+		for _, sum := range sums {
 			if sum == "" {
 				continue
 			}
-			var used bool
-			err := s.store.View(ctx, func(tx wharf.Tx) error {
-				var err error
-				used, err = tx.BlobReferenced(ctx, sum)
+			used, err := tx.BlobReferenced(ctx, sum)
+			if err != nil {
 				return err
-			})
-			if err == nil && !used {
-				_ = s.blobs.Delete(ctx, wharf.BlobKey(sum))
 			}
+			if used {
+				continue
+			}
+			if err := blobs.Delete(ctx, wharf.BlobKey(sum)); err != nil {
+				return err
+			}
+			removed++
 		}
-	}
+		return nil
+	})
+	return removed, err
 }
 
 // SetRole gives user the role ("Owner" or "Maintainer") on the project, or

@@ -57,10 +57,7 @@ func (s *Service) Publish(ctx context.Context, pr *Principal, actor wharf.Actor,
 	}
 	metaSum := sha256.Sum256(metadata)
 	metaHex := hex.EncodeToString(metaSum[:])
-	if err := s.blobs.Put(ctx, wharf.BlobKey(up.File.SHA256), up.File.Open(), up.File.Size); err != nil {
-		return nil, err
-	}
-	if err := s.blobs.Put(ctx, wharf.BlobKey(metaHex), bytes.NewReader(metadata), int64(len(metadata))); err != nil {
+	if err := s.putBlobs(ctx, up.File, metaHex, metadata); err != nil {
 		return nil, err
 	}
 	res := &Result{Project: fm.name}
@@ -70,6 +67,12 @@ func (s *Service) Publish(ctx context.Context, pr *Principal, actor wharf.Actor,
 			if dup != nil {
 				res.File, res.Duplicate = *dup, true
 			}
+			return err
+		}
+		// A deletion may have removed a blob with these bytes since the
+		// Put above; deletions hold the write transaction, so once the
+		// blobs are seen here they stay until this commits.
+		if err := s.ensureBlobs(ctx, up.File, metaHex, metadata); err != nil {
 			return err
 		}
 		res.File, err = s.record(ctx, tx, pr, actor, fm, up.File, metaHex, int64(len(metadata)))
@@ -83,6 +86,28 @@ func (s *Service) Publish(ctx context.Context, pr *Principal, actor wharf.Actor,
 		s.changed(fm.name)
 	}
 	return res, nil
+}
+
+// putBlobs stores the file and its core metadata, durably.
+func (s *Service) putBlobs(ctx context.Context, file *Spooled, metaHex string, metadata []byte) error {
+	if err := s.blobs.Put(ctx, wharf.BlobKey(file.SHA256), file.Open(), file.Size); err != nil {
+		return err
+	}
+	return s.blobs.Put(ctx, wharf.BlobKey(metaHex), bytes.NewReader(metadata), int64(len(metadata)))
+}
+
+// ensureBlobs puts the blobs again if either has gone missing.
+func (s *Service) ensureBlobs(ctx context.Context, file *Spooled, metaHex string, metadata []byte) error {
+	for _, sum := range []string{file.SHA256, metaHex} {
+		_, err := s.blobs.Stat(ctx, wharf.BlobKey(sum))
+		if wharf.IsCode(err, wharf.ENOTFOUND) {
+			return s.putBlobs(ctx, file, metaHex, metadata)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func tokenID(pr *Principal) string {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/blake2b"
 
 	"wharf"
+	"wharf/manage"
 )
 
 // runFsck checks every file row against its blobs (present, right size,
@@ -72,16 +73,13 @@ func runFsck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		fmt.Fprintf(stdout, "note: unreferenced blob %s (%d bytes)\n", info.Key, info.Size)
 		if *repair && old {
 			// An upload may have committed a file using this blob since
-			// the files were listed; its Put found the blob present and
-			// left it as it was, old.
-			used, err := blobReferenced(ctx, a.store, path.Base(info.Key))
-			if err != nil || used {
+			// the files were listed: DropUnreferenced checks again under
+			// the write transaction.
+			n, err := manage.DropUnreferenced(ctx, a.store, a.blobs, []string{path.Base(info.Key)})
+			if err != nil {
 				return err
 			}
-			if err := a.blobs.Delete(ctx, info.Key); err != nil {
-				return err
-			}
-			removed++
+			removed += n
 		}
 		return nil
 	})
@@ -130,15 +128,4 @@ func checkBlob(ctx context.Context, blobs wharf.BlobStore, sha string, size int6
 		return "blob does not match its record: " + strings.Join(bad, "; ")
 	}
 	return ""
-}
-
-// blobReferenced asks the store afresh whether a file uses the blob.
-func blobReferenced(ctx context.Context, store wharf.Store, sha string) (bool, error) {
-	var used bool
-	err := store.View(ctx, func(tx wharf.Tx) error {
-		var err error
-		used, err = tx.BlobReferenced(ctx, sha)
-		return err
-	})
-	return used, err
 }

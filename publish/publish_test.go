@@ -134,7 +134,7 @@ func refusals() []refusal {
 				return fooSdist(t, e, s).set("filetype", "bdist_wheel").set("pyversion", "py3")
 			},
 			code: wharf.EINVALID,
-			msg:  `Invalid file extension: the filetype is "bdist_wheel" but "foo_bar-1.0.tar.gz" is not one.`,
+			msg:  `Invalid file extension: the filetype is 'bdist_wheel' but 'foo_bar-1.0.tar.gz' is not one.`,
 		},
 		{
 			name: "unknown extension",
@@ -154,7 +154,7 @@ func refusals() []refusal {
 				return d
 			},
 			code: wharf.EINVALID,
-			msg:  `Start filename for "foo-bar" with "foo_bar".`,
+			msg:  `Start filename for 'foo-bar' with 'foo_bar'.`,
 		},
 		{
 			name: "filename of another version",
@@ -164,7 +164,7 @@ func refusals() []refusal {
 				return d
 			},
 			code: wharf.EINVALID,
-			msg:  `Version in filename should be "1.0" not "1.1".`,
+			msg:  `Version in filename should be '1.0' not '1.1'.`,
 		},
 		{
 			name:      "platform tag outside PyPI's list",
@@ -260,7 +260,7 @@ func refusals() []refusal {
 			},
 			upload: func(t *testing.T, e *env, s *scene) dist { return wheel(t, "foo-bar", "1.0", "a") },
 			code:   wharf.EINVALID,
-			msg:    `New files cannot be added to release "1.0" more than 14 days after it was created.`,
+			msg:    `New files cannot be added to release '1.0' more than 14 days after it was created.`,
 		},
 		{
 			name: "project size limit",
@@ -271,7 +271,7 @@ func refusals() []refusal {
 			upload:  func(t *testing.T, e *env, s *scene) dist { return wheel(t, "foo-bar", "1.0", "a") },
 			code:    wharf.ETOOLARGE,
 			msgOf: func(e *env, d dist) string {
-				return fmt.Sprintf(`Project size too large. Limit for project "foo-bar" total size is %d bytes. See /help/#project-size-limit for more information.`, e.cfg.MaxProjectSize)
+				return fmt.Sprintf(`Project size too large. Limit for project 'foo-bar' total size is %d bytes. See /help/#project-size-limit for more information.`, e.cfg.MaxProjectSize)
 			},
 		},
 		{
@@ -279,40 +279,40 @@ func refusals() []refusal {
 			configure: func(t *testing.T, c *publish.Config) { c.MaxProjectSize = 101 },
 			upload:    fooSdist,
 			code:      wharf.ETOOLARGE,
-			msg:       `Project size too large. Limit for project "foo-bar" total size is 101 bytes. See /help/#project-size-limit for more information.`,
+			msg:       `Project size too large. Limit for project 'foo-bar' total size is 101 bytes. See /help/#project-size-limit for more information.`,
 		},
 		{
 			name:      "prohibited name",
 			configure: func(t *testing.T, c *publish.Config) { c.ProhibitedNames = []string{"Evil_Pkg"} },
 			upload:    func(t *testing.T, e *env, s *scene) dist { return sdist(t, "evil.pkg", "1.0", "a") },
 			code:      wharf.EINVALID,
-			msg:       `The name "evil.pkg" isn't allowed. See /help/#project-name for more information.`,
+			msg:       `The name 'evil.pkg' isn't allowed. See /help/#project-name for more information.`,
 		},
 		{
 			name:   "standard library name json",
 			upload: func(t *testing.T, e *env, s *scene) dist { return sdist(t, "json", "1.0", "a") },
 			code:   wharf.EINVALID,
-			msg:    `The name "json" isn't allowed. See /help/#project-name for more information.`,
+			msg:    `The name 'json' isn't allowed. See /help/#project-name for more information.`,
 		},
 		{
 			name:   "standard library name asyncio",
 			upload: func(t *testing.T, e *env, s *scene) dist { return wheel(t, "AsyncIO", "1.0", "a") },
 			code:   wharf.EINVALID,
-			msg:    `The name "AsyncIO" isn't allowed. See /help/#project-name for more information.`,
+			msg:    `The name 'AsyncIO' isn't allowed. See /help/#project-name for more information.`,
 		},
 		{
 			name:    "too similar by case and separators",
 			prepare: withSdist,
 			upload:  func(t *testing.T, e *env, s *scene) dist { return sdist(t, "FooBar", "1.0", "b") },
 			code:    wharf.EINVALID,
-			msg:     `The name "FooBar" is too similar to an existing project ("foo-bar"). See /help/#project-name for more information.`,
+			msg:     `The name 'FooBar' is too similar to an existing project. See /help/#project-name for more information.`,
 		},
 		{
 			name:    "too similar by confusable letters",
 			prepare: withSdist,
 			upload:  func(t *testing.T, e *env, s *scene) dist { return sdist(t, "f00bar", "1.0", "b") },
 			code:    wharf.EINVALID,
-			msg:     `The name "f00bar" is too similar to an existing project ("foo-bar"). See /help/#project-name for more information.`,
+			msg:     `The name 'f00bar' is too similar to an existing project. See /help/#project-name for more information.`,
 		},
 		{
 			name: "scoped token creating a project",
@@ -322,7 +322,7 @@ func refusals() []refusal {
 			},
 			upload: func(t *testing.T, e *env, s *scene) dist { return sdist(t, "new-proj", "1.0", "a") },
 			code:   wharf.EFORBIDDEN,
-			msg:    `Invalid API Token: project-scoped token is not valid for project: "new-proj"`,
+			msg:    `Invalid API Token: project-scoped token is not valid for project: 'new-proj'`,
 		},
 		{
 			name:      "new projects per user",
@@ -358,7 +358,7 @@ func refusals() []refusal {
 			},
 			upload: func(t *testing.T, e *env, s *scene) dist { return wheel(t, "foo-bar", "1.0", "a") },
 			code:   wharf.EFORBIDDEN,
-			msg:    `The user "bob" isn't allowed to upload to project "foo-bar". See /help/#project-name for more information.`,
+			msg:    `The user 'bob' isn't allowed to upload to project 'foo-bar'. See /help/#project-name for more information.`,
 		},
 		{
 			name: "another user's project, same bytes",
@@ -368,7 +368,7 @@ func refusals() []refusal {
 			},
 			upload: func(t *testing.T, e *env, s *scene) dist { return s.prior },
 			code:   wharf.EFORBIDDEN,
-			msg:    `The user "bob" isn't allowed to upload to project "foo-bar". See /help/#project-name for more information.`,
+			msg:    `The user 'bob' isn't allowed to upload to project 'foo-bar'. See /help/#project-name for more information.`,
 		},
 		{
 			name: "token scoped to another project",
@@ -379,7 +379,7 @@ func refusals() []refusal {
 			},
 			upload: func(t *testing.T, e *env, s *scene) dist { return wheel(t, "foo-bar", "1.0", "a") },
 			code:   wharf.EFORBIDDEN,
-			msg:    `Invalid API Token: project-scoped token is not valid for project: "foo-bar"`,
+			msg:    `Invalid API Token: project-scoped token is not valid for project: 'foo-bar'`,
 		},
 		{
 			name: "archive names another project",
@@ -389,7 +389,7 @@ func refusals() []refusal {
 				return d
 			},
 			code: wharf.EINVALID,
-			msg:  `The core metadata in "foo_bar-1.0-py3-none-any.whl" names the project "other-name", but the upload is for "foo-bar".`,
+			msg:  `The core metadata in 'foo_bar-1.0-py3-none-any.whl' names the project 'other-name', but the upload is for 'foo-bar'.`,
 		},
 		{
 			name: "archive gives another version",
@@ -399,7 +399,7 @@ func refusals() []refusal {
 				return d
 			},
 			code: wharf.EINVALID,
-			msg:  `The core metadata in "foo_bar-1.0.tar.gz" gives the version "2.0", but the upload is for "1.0".`,
+			msg:  `The core metadata in 'foo_bar-1.0.tar.gz' gives the version '2.0', but the upload is for '1.0'.`,
 		},
 		{
 			name: "not an archive",

@@ -152,7 +152,7 @@ func (s *Service) plan(ctx context.Context, tx wharf.Tx, pr *Principal, fm *form
 		total, display = project.TotalSize, project.DisplayName
 	}
 	if s.cfg.MaxProjectSize > 0 && total+up.File.Size > s.cfg.MaxProjectSize {
-		return nil, wharf.Errorf(wharf.ETOOLARGE, "Project size too large. Limit for project %q total size is %s. See /help/#project-size-limit for more information.",
+		return nil, wharf.Errorf(wharf.ETOOLARGE, "Project size too large. Limit for project '%s' total size is %s. See /help/#project-size-limit for more information.",
 			display, humanSize(s.cfg.MaxProjectSize))
 	}
 	if project == nil {
@@ -175,16 +175,16 @@ func (s *Service) plan(ctx context.Context, tx wharf.Tx, pr *Principal, fm *form
 // applied only when the project is created (createProject).
 func (s *Service) checkNewProject(ctx context.Context, tx wharf.Tx, pr *Principal, fm *form, up Upload) error {
 	if s.prohibited[fm.name] || dist.IsStdlibModule(fm.name) {
-		return wharf.Errorf(wharf.EINVALID, "The name %q isn't allowed. See /help/#project-name for more information.", fm.meta.Name)
+		return wharf.Errorf(wharf.EINVALID, "The name '%s' isn't allowed. See /help/#project-name for more information.", fm.meta.Name)
 	}
-	if other, err := tx.ProjectBySimilarityKey(ctx, dist.SimilarityKey(fm.name)); err == nil {
-		return wharf.Errorf(wharf.EINVALID, "The name %q is too similar to an existing project (%q). See /help/#project-name for more information.",
-			fm.meta.Name, other.DisplayName)
+	if _, err := tx.ProjectBySimilarityKey(ctx, dist.SimilarityKey(fm.name)); err == nil {
+		return wharf.Errorf(wharf.EINVALID, "The name '%s' is too similar to an existing project. See /help/#project-name for more information.",
+			fm.meta.Name)
 	} else if !wharf.IsCode(err, wharf.ENOTFOUND) {
 		return err
 	}
 	if pr.Claims.Restricted {
-		return wharf.Errorf(wharf.EFORBIDDEN, "Invalid API Token: project-scoped token is not valid for project: %q", fm.name)
+		return wharf.Errorf(wharf.EFORBIDDEN, "Invalid API Token: project-scoped token is not valid for project: '%s'", fm.name)
 	}
 	if up.Local || s.cfg.NewProjectsPerHour <= 0 {
 		return nil
@@ -207,11 +207,11 @@ func (s *Service) checkPermission(ctx context.Context, tx wharf.Tx, pr *Principa
 		return err
 	}
 	if role == "" {
-		return wharf.Errorf(wharf.EFORBIDDEN, "The user %q isn't allowed to upload to project %q. See /help/#project-name for more information.",
+		return wharf.Errorf(wharf.EFORBIDDEN, "The user '%s' isn't allowed to upload to project '%s'. See /help/#project-name for more information.",
 			pr.User.Name, project.DisplayName)
 	}
 	if !pr.Claims.Allows(project.Name) {
-		return wharf.Errorf(wharf.EFORBIDDEN, "Invalid API Token: project-scoped token is not valid for project: %q", project.Name)
+		return wharf.Errorf(wharf.EFORBIDDEN, "Invalid API Token: project-scoped token is not valid for project: '%s'", project.Name)
 	}
 	return nil
 }
@@ -257,7 +257,7 @@ func fileExists(f *Spooled) error {
 // checkRelease applies the rules for adding a file to an existing release.
 func (s *Service) checkRelease(ctx context.Context, tx wharf.Tx, r *wharf.Release, fm *form) error {
 	if s.cfg.NewFileWindow > 0 && tx.Now().Sub(r.Created) > s.cfg.NewFileWindow {
-		return wharf.Errorf(wharf.EINVALID, "New files cannot be added to release %q more than %d days after it was created.",
+		return wharf.Errorf(wharf.EINVALID, "New files cannot be added to release '%s' more than %d days after it was created.",
 			r.Version, int(s.cfg.NewFileWindow/(24*time.Hour)))
 	}
 	if fm.packageType != wharf.PackageSdist {

@@ -89,7 +89,7 @@ func (s *Service) checkFilename(fm *form, filename string) error {
 		return invalid(err)
 	}
 	if ptype != fm.packageType {
-		return wharf.Errorf(wharf.EINVALID, "Invalid file extension: the filetype is %q but %q is not one.", fm.packageType, filename)
+		return wharf.Errorf(wharf.EINVALID, "Invalid file extension: the filetype is '%s' but '%s' is not one.", fm.packageType, filename)
 	}
 	var fname, fversion string
 	if ptype == wharf.PackageWheel {
@@ -111,14 +111,14 @@ func (s *Service) checkFilename(fm *form, filename string) error {
 		fname, fversion = fm.sdist.Name, fm.sdist.Version
 	}
 	if dist.NormalizeName(fname) != fm.name {
-		return wharf.Errorf(wharf.EINVALID, "Start filename for %q with %q.", fm.meta.Name, strings.ReplaceAll(fm.name, "-", "_"))
+		return wharf.Errorf(wharf.EINVALID, "Start filename for '%s' with '%s'.", fm.meta.Name, strings.ReplaceAll(fm.name, "-", "_"))
 	}
 	fv, err := pep440.Parse(fversion)
 	if err != nil {
 		return invalid(err)
 	}
 	if fv.Canonical() != fm.version.Canonical() {
-		return wharf.Errorf(wharf.EINVALID, "Version in filename should be %q not %q.", fm.version.String(), fversion)
+		return wharf.Errorf(wharf.EINVALID, "Version in filename should be '%s' not '%s'.", fm.version.String(), fversion)
 	}
 	return nil
 }
@@ -153,14 +153,14 @@ func (s *Service) inspect(fm *form, file *Spooled) ([]byte, error) {
 	}
 	am, err := dist.ParseMetadata(raw)
 	if err != nil {
-		return nil, wharf.Errorf(wharf.EINVALID, "Invalid distribution file. The core metadata of %q cannot be read: %s", file.Filename, err.Error())
+		return nil, wharf.Errorf(wharf.EINVALID, "Invalid distribution file. The core metadata of '%s' cannot be read: %s", file.Filename, err.Error())
 	}
 	if dist.NormalizeName(am.Name) != fm.name {
-		return nil, wharf.Errorf(wharf.EINVALID, "The core metadata in %q names the project %q, but the upload is for %q.", file.Filename, am.Name, fm.meta.Name)
+		return nil, wharf.Errorf(wharf.EINVALID, "The core metadata in '%s' names the project '%s', but the upload is for '%s'.", file.Filename, am.Name, fm.meta.Name)
 	}
 	av, err := pep440.Parse(am.Version)
 	if err != nil || av.Canonical() != fm.version.Canonical() {
-		return nil, wharf.Errorf(wharf.EINVALID, "The core metadata in %q gives the version %q, but the upload is for %q.", file.Filename, am.Version, fm.meta.Version)
+		return nil, wharf.Errorf(wharf.EINVALID, "The core metadata in '%s' gives the version '%s', but the upload is for '%s'.", file.Filename, am.Version, fm.meta.Version)
 	}
 	return raw, nil
 }

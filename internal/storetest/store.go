@@ -177,6 +177,18 @@ func testUsers(t *testing.T, s wharf.Store) {
 		return tx.CreateUser(ctx, &wharf.User{Name: "alice", Email: "other@example.com"})
 	})
 	wantCode(t, "CreateUser of a taken name", err, wharf.ECONFLICT)
+	// As on PyPI, user names are case-insensitive: "Alice" is alice.
+	err = tryUpdate(t, s, func(tx wharf.Tx) error {
+		return tx.CreateUser(ctx, &wharf.User{Name: "ALICE", Email: "other@example.com"})
+	})
+	wantCode(t, "CreateUser of a taken name in other case", err, wharf.ECONFLICT)
+	view(t, s, func(tx wharf.Tx) error {
+		got, err := tx.UserByName(ctx, "Alice")
+		if err != nil || got.ID != u.ID {
+			t.Errorf("UserByName(Alice) = %v, %v; want alice", got, err)
+		}
+		return nil
+	})
 }
 
 func testTokens(t *testing.T, s wharf.Store) {

@@ -1,7 +1,7 @@
 -- The initial schema. Times are Unix microseconds; booleans are 0/1.
 CREATE TABLE users (
 	id            INTEGER PRIMARY KEY,
-	name          TEXT    NOT NULL UNIQUE,
+	name          TEXT    NOT NULL UNIQUE COLLATE NOCASE, -- PyPI: usernames are case-insensitive
 	email         TEXT    NOT NULL,
 	password_hash TEXT    NOT NULL DEFAULT '',
 	is_admin      INTEGER NOT NULL DEFAULT 0,

@@ -146,14 +146,6 @@ func intersect(c token.Claims, projects []string) token.Claims {
 	return c
 }
 
-// touchToken records a token's last use; failure is logged, not fatal.
-func (s *Service) touchToken(ctx context.Context, id string) {
-	err := s.store.Update(ctx, func(tx wharf.Tx) error { return tx.TouchToken(ctx, id, tx.Now()) })
-	if err != nil {
-		s.log.Warn("recording token use", "err", err)
-	}
-}
-
 // limiter is a fixed-window counter per key, for per-IP limits that need no
 // database. Counts are per process.
 type limiter struct {

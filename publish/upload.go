@@ -82,7 +82,6 @@ func (s *Service) Publish(ctx context.Context, pr *Principal, actor wharf.Actor,
 		return nil, err
 	}
 	if !res.Duplicate {
-		s.touchToken(ctx, tokenID(pr))
 		s.changed(fm.name)
 	}
 	return res, nil
@@ -304,6 +303,13 @@ func (s *Service) record(ctx context.Context, tx wharf.Tx, pr *Principal, actor 
 	}
 	if err := tx.AddProjectSize(ctx, project.ID, f.Size); err != nil {
 		return wharf.File{}, err
+	}
+	// The token's last use is recorded in the same transaction: a second
+	// one after the commit would delay the reply for nothing.
+	if f.TokenID != "" {
+		if err := tx.TouchToken(ctx, f.TokenID, tx.Now()); err != nil {
+			return wharf.File{}, err
+		}
 	}
 	// The action reads as PyPI's: "add source file foo-1.0.tar.gz". It was
 	// built from wharf.ActionAddFile ("add file") and so read "add file

@@ -57,7 +57,8 @@ func Logged(h http.Handler, log *slog.Logger) http.Handler {
 			}
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status),
-				slog.Int64("bytes", rec.bytes), slog.Duration("duration", time.Since(start)),
+				slog.Int64("bytes", rec.bytes), slog.String("type", rec.Header().Get("Content-Type")),
+				slog.Duration("duration", time.Since(start)),
 				slog.String("remote", r.RemoteAddr), slog.String("user_agent", r.UserAgent()))
 		}()
 		h.ServeHTTP(rec, r)

@@ -31,7 +31,8 @@ type importResult struct {
 }
 
 // runImport uploads every distribution under DIR as the given user, through
-// the same checks as the upload API. Re-running it is a no-op.
+// the same checks as the upload API. Re-running it is a no-op. It exits 1
+// when any file failed, after importing all the others.
 func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	user := fs.String("user", "", "the user the files are uploaded as (required)")
@@ -161,5 +162,8 @@ func reportImport(w io.Writer, results []importResult, took time.Duration) error
 	rate := float64(len(results)) / took.Seconds()
 	fmt.Fprintf(w, "imported %d, already present %d, failed %d, of %d files in %s (%.0f files/s)\n",
 		counts["imported"], counts["present"], counts["failed"], len(results), took.Round(time.Millisecond), rate)
+	if counts["failed"] > 0 {
+		return errFailed
+	}
 	return nil
 }

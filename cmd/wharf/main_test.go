@@ -374,8 +374,9 @@ func TestImportAgainIsNoOp(t *testing.T) {
 	writeBlob(t, filepath.Join(dir, "index.html"), []byte("ignored"))
 	want := []string{"imported 1, already present 0, failed 1, of 2 files", "imported 0, already present 1, failed 1, of 2 files"}
 	for i, w := range want {
-		stdout := c.must("import", dir, "--user", "alice", "--quiet")
-		if !strings.Contains(stdout, w) || !strings.Contains(stdout, "skipped "+filepath.Join(dir, "broken-1.0.tar.gz")) {
+		// A failed file makes the exit status 1, so scripts notice.
+		code, stdout, _ := c.run("import", dir, "--user", "alice", "--quiet")
+		if code != 1 || !strings.Contains(stdout, w) || !strings.Contains(stdout, "skipped "+filepath.Join(dir, "broken-1.0.tar.gz")) {
 			t.Errorf("run %d: %s", i+1, stdout)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"hash/fnv"
+	"strconv"
 	"sync"
 )
 
@@ -15,12 +16,21 @@ type page struct {
 	etag        string // strong, quoted
 	serial      int64
 	status      int // 200 unless a cached 404
+
+	etagHeader, serialHeader, typeHeader, lengthHeader []string
 }
 
 func newPage(body []byte, contentType string, serial int64) *page {
 	sum := sha256.Sum256(append([]byte(contentType+"\x00"), body...))
-	return &page{body: body, contentType: contentType, serial: serial, status: 200,
+	p := &page{body: body, contentType: contentType, serial: serial, status: 200,
 		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}
+	// Header values are made once here, not on every request that is
+	// served the page.
+	p.etagHeader = []string{p.etag}
+	p.serialHeader = []string{strconv.FormatInt(serial, 10)}
+	p.typeHeader = []string{contentType}
+	p.lengthHeader = []string{strconv.Itoa(len(body))}
+	return p
 }
 
 // pageCache keeps rendered pages per project (and "" for the index pages),

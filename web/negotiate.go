@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Simple API content types (PEP 691).
@@ -25,6 +27,25 @@ var offers = []string{typeHTML, typeHTMLv1, typeHTMLlast, typeJSONv1, typeJSONla
 // no Accept header, or none that matches, text/html. It returns the type to
 // send (the "latest" aliases resolve to v1).
 func negotiate(r *http.Request) string {
+	return (*acceptMemo)(nil).negotiate(r)
+}
+
+// acceptMemo remembers the answer for Accept headers seen before: clients
+// send a handful of fixed headers, and parsing one costs more than the
+// rest of serving a cached page. It stops growing at maxAcceptMemo
+// entries. A nil *acceptMemo remembers nothing.
+type acceptMemo struct {
+	m sync.Map
+	n atomic.Int32
+}
+
+const maxAcceptMemo = 256
+
+// negotiate is the package function negotiate, with memory.
+func (m *acceptMemo) negotiate(r *http.Request) string {
+	if r.URL.RawQuery == "" {
+		return m.accept(r.Header.Get("Accept"))
+	}
 	if f := r.URL.Query().Get("format"); f != "" {
 		// "?format=application/vnd.pypi.simple.v1+json" typed as is reaches
 		// us with the "+" decoded to a space; no media type has spaces.
@@ -35,10 +56,31 @@ func negotiate(r *http.Request) string {
 			}
 		}
 	}
-	accept := r.Header.Get("Accept")
-	if accept == "" {
+	return m.accept(r.Header.Get("Accept"))
+}
+
+// accept picks the type for an Accept header.
+func (m *acceptMemo) accept(header string) string {
+	if header == "" {
 		return typeHTML
 	}
+	if m == nil {
+		return negotiateParse(header)
+	}
+	if t, ok := m.m.Load(header); ok {
+		return t.(string)
+	}
+	t := negotiateParse(header)
+	if m.n.Load() < maxAcceptMemo && len(header) <= 512 {
+		if _, loaded := m.m.LoadOrStore(header, t); !loaded {
+			m.n.Add(1)
+		}
+	}
+	return t
+}
+
+// negotiateParse picks the offer with the highest q-value in the header.
+func negotiateParse(accept string) string {
 	best, bestQ := "", 0.0
 	for _, o := range offers {
 		if q := acceptQ(accept, o); q > bestQ {

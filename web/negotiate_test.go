@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"math"
 	"net/http/httptest"
 	"net/url"
@@ -112,4 +113,23 @@ func FuzzAcceptQ(f *testing.F) {
 			t.Fatalf("negotiate with Accept %q = %q", accept, got)
 		}
 	})
+}
+
+func TestAcceptMemoAgreesAndIsBounded(t *testing.T) {
+	m := &acceptMemo{}
+	headers := []string{"", "*/*", "text/html", typeJSONv1,
+		"application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"}
+	for round := 0; round < 2; round++ {
+		for _, h := range headers {
+			if got, want := m.accept(h), negotiateParse(h); h != "" && got != want {
+				t.Errorf("round %d: memo says %q for %q, parsing says %q", round, got, h, want)
+			}
+		}
+	}
+	for i := 0; i < 3*maxAcceptMemo; i++ {
+		m.accept(fmt.Sprintf("application/x-%d", i))
+	}
+	if n := m.n.Load(); n > maxAcceptMemo {
+		t.Errorf("memo holds %d headers, want at most %d", n, maxAcceptMemo)
+	}
 }

@@ -36,6 +36,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	cache   *pageCache
+	accepts *acceptMemo
 	mux     *http.ServeMux
 	origin  string // scheme://host of BaseURL, or ""
 	prefix  string // path of BaseURL without trailing slash, or ""
@@ -56,6 +57,7 @@ func New(store wharf.Store, blobs wharf.BlobStore, pub *publish.Service, log *sl
 		opts.CacheProjects = 100000
 	}
 	s.cache = newPageCache(opts.CacheProjects)
+	s.accepts = &acceptMemo{}
 	if opts.BaseURL != "" {
 		u, err := url.Parse(opts.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -197,7 +197,7 @@ func (s *Server) renderSimpleIndex(ctx context.Context, contentType string) (*pa
 const indexKey = ""
 
 func (s *Server) simpleIndex(w http.ResponseWriter, r *http.Request) error {
-	ct := negotiate(r)
+	ct := s.accepts.negotiate(r)
 	p, err := s.cache.cached(indexKey, "simple:"+ct, func() (*page, error) { return s.renderSimpleIndex(r.Context(), ct) })
 	if err != nil {
 		return err
@@ -213,7 +213,7 @@ func (s *Server) simpleProject(w http.ResponseWriter, r *http.Request) error {
 		redirect(w, r, s.simpleURL(name))
 		return nil
 	}
-	ct := negotiate(r)
+	ct := s.accepts.negotiate(r)
 	p, err := s.cache.cached(name, "simple:"+ct, func() (*page, error) {
 		d, err := s.loadProject(r.Context(), name)
 		if err != nil {
@@ -244,14 +244,13 @@ func redirect(w http.ResponseWriter, r *http.Request, path string) {
 }
 
 // simpleHeaders are the fixed headers of Simple and JSON API replies: CORS
-// as PyPI sends it, and caching fit for a CDN that revalidates with ETags.
+// as PyPI sends it on GET replies (the preflight-only headers would be
+// dead weight on every reply of the hottest path), and caching fit for a
+// CDN that revalidates with ETags.
 var simpleHeaders = map[string][]string{
 	"Vary":                          {"Accept, Accept-Encoding"},
 	"Cache-Control":                 {"max-age=60, public"},
 	"Access-Control-Allow-Origin":   {"*"},
-	"Access-Control-Allow-Methods":  {"GET"},
-	"Access-Control-Allow-Headers":  {"Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since"},
-	"Access-Control-Max-Age":        {"86400"},
 	"Access-Control-Expose-Headers": {"X-PyPI-Last-Serial"},
 	"X-Content-Type-Options":        {"nosniff"},
 }
@@ -262,14 +261,14 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, p *page, fixe
 	for k, v := range fixed {
 		h[k] = v
 	}
-	h["Etag"] = []string{p.etag}
-	h["X-Pypi-Last-Serial"] = []string{strconv.FormatInt(p.serial, 10)}
+	h["Etag"] = p.etagHeader
+	h["X-Pypi-Last-Serial"] = p.serialHeader
 	if etagMatch(r.Header.Get("If-None-Match"), p.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h["Content-Type"] = []string{p.contentType}
-	h["Content-Length"] = []string{strconv.Itoa(len(p.body))}
+	h["Content-Type"] = p.typeHeader
+	h["Content-Length"] = p.lengthHeader
 	w.WriteHeader(p.status)
 	if r.Method != http.MethodHead {
 		w.Write(p.body)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"wharf"
@@ -33,6 +34,11 @@ type Store struct {
 	dir  string // Options.Dir
 	root string // dir/sha256, where the blobs live
 	tmp  string // dir/tmp, where Put writes before renaming
+
+	// durable holds the folders (sha256/ab and sha256/ab/cd) whose own
+	// entries this process has made durable by syncing their parents.
+	// Folders are never removed, so an entry, once synced, stays durable.
+	durable sync.Map
 }
 
 // Open returns a Store on opts.Dir, creating the folder and its tmp
@@ -211,16 +217,25 @@ func (s *Store) mkdirs(dir string) error {
 }
 
 // syncParents makes the entry for the blob at path durable by syncing its
-// folder and the two above it up to the sha256 folder. They are synced even
-// when this Put did not create them, because another Put that did may not
-// have synced them yet.
+// folder, and the two above it up to the sha256 folder unless this process
+// synced them before. They are synced once even when this Put did not
+// create them, because another Put (perhaps in another process) that did
+// may not have synced them yet. Skipping the repeats halves the fsyncs of
+// an upload.
 func (s *Store) syncParents(path string) error {
 	cd := filepath.Dir(path)
 	ab := filepath.Dir(cd)
-	for _, d := range []string{cd, ab, s.root} {
-		if err := syncDir(d); err != nil {
+	if err := syncDir(cd); err != nil {
+		return internal("Storing the blob failed.", err)
+	}
+	for _, d := range []string{cd, ab} {
+		if _, ok := s.durable.Load(d); ok {
+			continue
+		}
+		if err := syncDir(filepath.Dir(d)); err != nil {
 			return internal("Storing the blob failed.", err)
 		}
+		s.durable.Store(d, true)
 	}
 	return nil
 }

@@ -51,3 +51,19 @@ type BlobStore interface {
 func BlobKey(sha256hex string) string {
 	return "sha256/" + sha256hex[0:2] + "/" + sha256hex[2:4] + "/" + sha256hex
 }
+
+// ValidSHA256 reports whether s is a sha256 digest as wharf writes them:
+// 64 lower-case hex digits. Keys and URLs are checked with it before they
+// reach storage.
+func ValidSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}

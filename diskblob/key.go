@@ -19,21 +19,10 @@ func checkKey(key string) error {
 		return wharf.Errorf(wharf.EINVALID, "Invalid blob key.")
 	}
 	sum := key[13:]
-	if !isLowerHex(sum) || key[7:9] != sum[0:2] || key[10:12] != sum[2:4] {
+	if !wharf.ValidSHA256(sum) || key[7:9] != sum[0:2] || key[10:12] != sum[2:4] {
 		return wharf.Errorf(wharf.EINVALID, "Invalid blob key.")
 	}
 	return nil
-}
-
-// isLowerHex reports whether s consists of lower-case hex digits only.
-func isLowerHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // path returns the file that holds the blob with a checked key.

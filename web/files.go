@@ -17,7 +17,7 @@ func (s *Server) packageFile(w http.ResponseWriter, r *http.Request) error {
 	filename := r.PathValue("filename")
 	// The split must be 2/2/60 as fileURL writes it; otherwise "/a/bcd/..."
 	// and every other split of the same hash would serve the file too.
-	if len(h1) != 2 || len(h2) != 2 || len(hash) != 64 || !isLowerHex(hash) {
+	if len(h1) != 2 || len(h2) != 2 || !wharf.ValidSHA256(hash) {
 		return wharf.Errorf(wharf.ENOTFOUND, "Not Found")
 	}
 	wantMetadata := false
@@ -60,14 +60,4 @@ func (s *Server) packageFile(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(filename))
 	http.ServeContent(w, r, "", f.UploadTime, blob)
 	return nil
-}
-
-func isLowerHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }

@@ -27,14 +27,11 @@ import (
 func runFsck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("fsck", flag.ContinueOnError)
 	repair := fs.Bool("repair", false, "remove unreferenced blobs older than an hour")
-	a, pos, err := setup(ctx, fs, args, stderr)
+	a, _, err := setup(ctx, fs, args, stderr, 0)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if len(pos) != 0 {
-		return errUsage
-	}
 	referenced := map[string]bool{}
 	var files []wharf.File
 	err = a.store.View(ctx, func(tx wharf.Tx) error {

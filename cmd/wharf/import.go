@@ -39,12 +39,12 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	// Imports wait on fsync more than on the CPU, so twice the cores helps.
 	jobs := fs.Int("jobs", 2*runtime.NumCPU(), "files processed at once")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	a, pos, err := setup(ctx, fs, args, stderr)
+	a, pos, err := setup(ctx, fs, args, stderr, 1)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if len(pos) != 1 || *user == "" || *jobs < 1 {
+	if *user == "" || *jobs < 1 {
 		return errUsage
 	}
 	var u *wharf.User

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"wharf"
@@ -112,12 +113,14 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
-// setup parses a command's flags and opens the app.
-func setup(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer) (*app, []string, error) {
+// setup parses a command's flags, checks that it was given one of the
+// allowed numbers of positional arguments, and opens the app. A usage
+// error thus touches no data folder.
+func setup(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer, nargs ...int) (*app, []string, error) {
 	fs.SetOutput(stderr)
 	load := commonFlags(fs)
 	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if err != nil || !slices.Contains(nargs, len(pos)) {
 		return nil, nil, errUsage
 	}
 	cfg, err := load()

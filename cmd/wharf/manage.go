@@ -24,12 +24,12 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	email := fs.String("email", "", "email address (required)")
 	admin := fs.Bool("admin", false, "make the user an administrator")
 	pwStdin := fs.Bool("password-stdin", false, "read a password for web login from the first line of stdin")
-	a, pos, err := setup(ctx, fs, args, stderr)
+	a, pos, err := setup(ctx, fs, args, stderr, 2)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if len(pos) != 2 || pos[0] != "create" || *email == "" {
+	if pos[0] != "create" || *email == "" {
 		return errUsage
 	}
 	var pw string
@@ -57,14 +57,11 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.Var(&projects, "project", "limit the token to this project (repeatable)")
 	expires := fs.String("expires", "", "lifetime, e.g. 90d or 12h (default: no expiry)")
 	desc := fs.String("description", "", "what the token is for")
-	a, pos, err := setup(ctx, fs, args, stderr)
+	a, pos, err := setup(ctx, fs, args, stderr, 2)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if len(pos) != 2 {
-		return errUsage
-	}
 	switch pos[0] {
 	case "create":
 		req := accounts.TokenRequest{User: pos[1], Projects: projects, Description: *desc}
@@ -120,12 +117,12 @@ func fmtTime(t time.Time) string {
 
 func runProject(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
 	fs := flag.NewFlagSet("project", flag.ContinueOnError)
-	a, pos, err := setup(ctx, fs, args, stderr)
+	a, pos, err := setup(ctx, fs, args, stderr, 4)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if len(pos) != 4 || pos[0] != "role" {
+	if pos[0] != "role" {
 		return errUsage
 	}
 	roles := map[string]string{"owner": wharf.RoleOwner, "maintainer": wharf.RoleMaintainer, "remove": ""}
@@ -147,14 +144,11 @@ func runProject(ctx context.Context, args []string, _ io.Reader, _, stderr io.Wr
 func runYank(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
 	fs := flag.NewFlagSet("yank", flag.ContinueOnError)
 	reason := fs.String("reason", "", "why the release is yanked")
-	a, pos, err := setup(ctx, fs, args, stderr)
+	a, pos, err := setup(ctx, fs, args, stderr, 2)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if len(pos) != 2 {
-		return errUsage
-	}
 	if err := a.manage.Yank(ctx, cliActor(), pos[0], pos[1], *reason); err != nil {
 		return err
 	}
@@ -164,14 +158,11 @@ func runYank(ctx context.Context, args []string, _ io.Reader, _, stderr io.Write
 
 func runUnyank(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
 	fs := flag.NewFlagSet("unyank", flag.ContinueOnError)
-	a, pos, err := setup(ctx, fs, args, stderr)
+	a, pos, err := setup(ctx, fs, args, stderr, 2)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if len(pos) != 2 {
-		return errUsage
-	}
 	if err := a.manage.Unyank(ctx, cliActor(), pos[0], pos[1]); err != nil {
 		return err
 	}
@@ -181,14 +172,11 @@ func runUnyank(ctx context.Context, args []string, _ io.Reader, _, stderr io.Wri
 
 func runDelete(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
 	fs := flag.NewFlagSet("delete", flag.ContinueOnError)
-	a, pos, err := setup(ctx, fs, args, stderr)
+	a, pos, err := setup(ctx, fs, args, stderr, 2, 3)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if len(pos) != 2 && len(pos) != 3 {
-		return errUsage
-	}
 	filename := ""
 	if len(pos) == 3 {
 		filename = pos[2]

@@ -33,7 +33,7 @@ const fileCols = `f.id, f.release_id, f.project_id, f.filename, f.packagetype, f
 
 const fileFrom = ` FROM files f JOIN releases r ON r.id = f.release_id `
 
-func (t *Tx) scanFile(row interface{ Scan(...any) error }) (*wharf.File, error) {
+func (t *Tx) scanFile(row scanner) (*wharf.File, error) {
 	var f wharf.File
 	var uploaded int64
 	var yanked int
@@ -48,20 +48,7 @@ func (t *Tx) scanFile(row interface{ Scan(...any) error }) (*wharf.File, error) 
 }
 
 func (t *Tx) listFiles(ctx context.Context, q string, args ...any) ([]wharf.File, error) {
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []wharf.File
-	for rows.Next() {
-		f, err := t.scanFile(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *f)
-	}
-	return out, t.mapErr(rows.Err())
+	return queryAll(ctx, t, t.scanFile, q, args...)
 }
 
 // FileByFilename returns the live file with the given name.

@@ -21,7 +21,7 @@ func (t *Tx) CreateProject(ctx context.Context, p *wharf.Project) error {
 
 const projectCols = `id, name, display_name, similarity_key, last_serial, total_size, created, created_by`
 
-func (t *Tx) scanProject(row interface{ Scan(...any) error }) (*wharf.Project, error) {
+func (t *Tx) scanProject(row scanner) (*wharf.Project, error) {
 	var p wharf.Project
 	var created int64
 	if err := row.Scan(&p.ID, &p.Name, &p.DisplayName, &p.SimilarityKey, &p.LastSerial, &p.TotalSize, &created, &p.CreatedBy); err != nil {
@@ -43,20 +43,7 @@ func (t *Tx) ProjectBySimilarityKey(ctx context.Context, key string) (*wharf.Pro
 
 // Projects lists every project ordered by name.
 func (t *Tx) Projects(ctx context.Context) ([]wharf.Project, error) {
-	rows, err := t.query(ctx, `SELECT `+projectCols+` FROM projects ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []wharf.Project
-	for rows.Next() {
-		p, err := t.scanProject(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *p)
-	}
-	return out, t.mapErr(rows.Err())
+	return queryAll(ctx, t, t.scanProject, `SELECT `+projectCols+` FROM projects ORDER BY name`)
 }
 
 // CountProjectsCreatedBy counts the projects userID created since the given time.

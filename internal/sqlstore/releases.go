@@ -18,7 +18,7 @@ func (t *Tx) CreateRelease(ctx context.Context, r *wharf.Release) error {
 
 const releaseCols = `id, project_id, version, canonical, sort_key, yanked, yanked_reason, requires_python, summary, info_json, created`
 
-func (t *Tx) scanRelease(row interface{ Scan(...any) error }) (*wharf.Release, error) {
+func (t *Tx) scanRelease(row scanner) (*wharf.Release, error) {
 	var r wharf.Release
 	var yanked int
 	var created int64
@@ -38,20 +38,7 @@ func (t *Tx) ReleaseByCanonical(ctx context.Context, projectID int64, canonical 
 
 // Releases lists the project's releases in PEP 440 order.
 func (t *Tx) Releases(ctx context.Context, projectID int64) ([]wharf.Release, error) {
-	rows, err := t.query(ctx, `SELECT `+releaseCols+` FROM releases WHERE project_id = ? ORDER BY sort_key, id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []wharf.Release
-	for rows.Next() {
-		r, err := t.scanRelease(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, t.mapErr(rows.Err())
+	return queryAll(ctx, t, t.scanRelease, `SELECT `+releaseCols+` FROM releases WHERE project_id = ? ORDER BY sort_key, id`, projectID)
 }
 
 // SetYanked sets or clears the release's yank and its reason.

@@ -99,3 +99,24 @@ func (t *Tx) insertID(ctx context.Context, q string, args ...any) (int64, error)
 	}
 	return id, nil
 }
+
+// scanner is a row that can be scanned: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(...any) error }
+
+// queryAll runs a query and scans every row with scan.
+func queryAll[T any](ctx context.Context, t *Tx, scan func(scanner) (*T, error), q string, args ...any) ([]T, error) {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	return out, t.mapErr(rows.Err())
+}

@@ -22,7 +22,7 @@ func (t *Tx) CreateUser(ctx context.Context, u *wharf.User) error {
 
 const userCols = `id, name, email, password_hash, is_admin, created`
 
-func (t *Tx) scanUser(row interface{ Scan(...any) error }) (*wharf.User, error) {
+func (t *Tx) scanUser(row scanner) (*wharf.User, error) {
 	var u wharf.User
 	var admin int
 	var created int64
@@ -54,7 +54,7 @@ func (t *Tx) CreateToken(ctx context.Context, tok *wharf.Token) error {
 
 const tokenCols = `id, user_id, description, projects, expires, created, last_used, revoked`
 
-func (t *Tx) scanToken(row interface{ Scan(...any) error }) (*wharf.Token, error) {
+func (t *Tx) scanToken(row scanner) (*wharf.Token, error) {
 	var tok wharf.Token
 	var projects string
 	var expires, created, lastUsed int64
@@ -75,20 +75,7 @@ func (t *Tx) TokenByID(ctx context.Context, id string) (*wharf.Token, error) {
 
 // Tokens lists a user's tokens, newest first.
 func (t *Tx) Tokens(ctx context.Context, userID int64) ([]wharf.Token, error) {
-	rows, err := t.query(ctx, `SELECT `+tokenCols+` FROM tokens WHERE user_id = ? ORDER BY created DESC, id`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []wharf.Token
-	for rows.Next() {
-		tok, err := t.scanToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *tok)
-	}
-	return out, t.mapErr(rows.Err())
+	return queryAll(ctx, t, t.scanToken, `SELECT `+tokenCols+` FROM tokens WHERE user_id = ? ORDER BY created DESC, id`, userID)
 }
 
 // RevokeToken marks the token revoked.

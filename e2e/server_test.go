@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"wharf/internal/testutil"
 )
 
 // server is a running "wharf serve" on a loopback port.
@@ -25,7 +26,7 @@ type server struct {
 	// live under it.
 	prefix string
 	cmd    *exec.Cmd
-	log    *syncBuffer // the server's stderr: JSON log lines
+	log    *testutil.SyncBuffer // the server's stderr: JSON log lines
 	done   chan struct{}
 	// exit is the server's exit error, valid once done is closed.
 	exit   error
@@ -36,24 +37,6 @@ type server struct {
 
 	mu    sync.Mutex
 	users map[string]bool // users created by token
-}
-
-// syncBuffer is a bytes.Buffer safe for one writer and many readers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // wharfEnv is the environment for wharf itself: the test's, without any
@@ -80,7 +63,7 @@ func startServer(t testing.TB, data string) *server {
 // "wharf serve".
 func startServerOn(t testing.TB, data, addr string, extra ...string) *server {
 	t.Helper()
-	s := &server{t: t, data: data, log: &syncBuffer{}, done: make(chan struct{})}
+	s := &server{t: t, data: data, log: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(wharfBin, append([]string{"serve", "--data", data, "--addr", addr}, extra...)...)
 	s.cmd.Env = wharfEnv()
 	s.cmd.Stderr = s.log

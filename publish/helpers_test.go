@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"wharf/internal/testutil"
 
 	"wharf"
 	"wharf/auth/token"
@@ -23,24 +24,6 @@ import (
 	"wharf/publish"
 	"wharf/sqlite"
 )
-
-// clock is a settable clock shared by the store and the test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // env is an upload service over a real SQLite store, a real disk blob
 // store and a real token service, all in a temporary folder.
@@ -52,7 +35,7 @@ type env struct {
 	blobs   *diskblob.Store
 	tokens  *token.Service
 	svc     *publish.Service
-	clock   *clock
+	clock   *testutil.Clock
 	raw     *sql.DB
 	changed []string
 	mu      sync.Mutex
@@ -61,7 +44,7 @@ type env struct {
 func newEnv(t *testing.T, configure func(*publish.Config)) *env {
 	t.Helper()
 	dir := t.TempDir()
-	e := &env{t: t, dbPath: filepath.Join(dir, "wharf.db"), clock: &clock{t: time.Date(2030, 3, 1, 12, 0, 0, 0, time.UTC)}}
+	e := &env{t: t, dbPath: filepath.Join(dir, "wharf.db"), clock: testutil.NewClock(time.Date(2030, 3, 1, 12, 0, 0, 0, time.UTC))}
 	var err error
 	e.store, err = sqlite.Open(t.Context(), sqlite.Options{Path: e.dbPath, Now: e.clock.Now})
 	if err != nil {

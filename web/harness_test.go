@@ -17,9 +17,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+	"wharf/internal/testutil"
 
 	"wharf"
 	"wharf/accounts"
@@ -30,29 +30,6 @@ import (
 	"wharf/publish"
 	"wharf/sqlite"
 )
-
-// testClock is a settable clock shared by the store and the server, so
-// upload times, and with them the golden pages, are the same on every run.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{t: time.Date(2024, 5, 6, 7, 8, 9, 123456000, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // indexConfig tunes a testIndex; the zero value is fine.
 type indexConfig struct {
@@ -66,7 +43,7 @@ type indexConfig struct {
 // unscoped upload token.
 type testIndex struct {
 	dir      string
-	clock    *testClock
+	clock    *testutil.Clock
 	store    *sqlite.Store
 	blobs    *diskblob.Store
 	tokens   *token.Service
@@ -82,7 +59,7 @@ type testIndex struct {
 func newTestIndex(t *testing.T, cfg indexConfig) *testIndex {
 	t.Helper()
 	ctx := context.Background()
-	ix := &testIndex{dir: t.TempDir(), clock: newTestClock()}
+	ix := &testIndex{dir: t.TempDir(), clock: testutil.NewClock(time.Date(2024, 5, 6, 7, 8, 9, 123456000, time.UTC))}
 	var err error
 	ix.store, err = sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(ix.dir, "wharf.db"), Now: ix.clock.Now})
 	if err != nil {

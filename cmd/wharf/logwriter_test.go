@@ -3,10 +3,11 @@ package main
 import (
 	"testing"
 	"time"
+	"wharf/internal/testutil"
 )
 
 func TestLogWriterFlushesPeriodicallyAndOnClose(t *testing.T) {
-	var out syncBuffer
+	var out testutil.SyncBuffer
 	lw := newLogWriter(&out, 10*time.Millisecond)
 	lw.Write([]byte("one\n"))
 	deadline := time.Now().Add(2 * time.Second)

@@ -109,7 +109,7 @@ func TestUseCasesKnowNoHTTP(t *testing.T) {
 
 func TestBinaryHasNoTestCode(t *testing.T) {
 	for _, p := range listPackages(t, "-deps", "wharf/cmd/wharf") {
-		if p.ImportPath == "testing" || strings.HasPrefix(p.ImportPath, "wharf/internal/storetest") ||
+		if p.ImportPath == "testing" || strings.HasPrefix(p.ImportPath, "wharf/internal/storetest") || p.ImportPath == "wharf/internal/testutil" ||
 			strings.HasPrefix(p.ImportPath, "net/http/httptest") {
 			t.Errorf("the wharf binary depends on test-only package %s", p.ImportPath)
 		}

@@ -58,7 +58,19 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(cfg.Data, "wharf.db")})
+	dbPath := filepath.Join(cfg.Data, "wharf.db")
+	// The database holds password hashes and emails: create it 0600 before
+	// SQLite does (0644), and SQLite gives its -wal and -shm files the
+	// same mode.
+	if f, err := os.OpenFile(dbPath, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("creating database: %w", err)
+	} else if err := f.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(dbPath, 0o600); err != nil {
+		return nil, fmt.Errorf("securing database: %w", err)
+	}
+	store, err := sqlite.Open(ctx, sqlite.Options{Path: dbPath})
 	if err != nil {
 		return nil, err
 	}

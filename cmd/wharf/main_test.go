@@ -143,6 +143,7 @@ func TestDataFolderModes(t *testing.T) {
 	}{
 		{c.data, 0o700 | os.ModeDir},
 		{filepath.Join(c.data, "secret"), 0o600},
+		{filepath.Join(c.data, "wharf.db"), 0o600},
 	} {
 		fi, err := os.Stat(tt.path)
 		if err != nil {

@@ -83,6 +83,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /simple/{project}", func(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, s.simpleURL(dist.NormalizeName(r.PathValue("project"))))
 	})
+	m.Handle("GET /project/{project}/{$}", s.handle(s.projectPage))
+	m.Handle("GET /project/{project}/{version}/{$}", s.handle(s.projectPage))
 	m.Handle("GET /pypi/{project}/json", s.handle(s.jsonProject))
 	m.Handle("GET /pypi/{project}/{version}/json", s.handle(s.jsonProject))
 	m.Handle("GET /packages/{h1}/{h2}/{rest}/{filename}", s.handle(s.packageFile))

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"wharf/internal/testutil"
 
 	"wharf"
 	"wharf/accounts"
@@ -57,20 +58,7 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) rows(query string) []string {
 	e.t.Helper()
-	rows, err := e.raw.QueryContext(e.t.Context(), query)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
+	return testutil.Column(e.t, e.raw, query)
 }
 
 func (e *env) count(table string) string { return e.rows("SELECT COUNT(*) FROM " + table)[0] }

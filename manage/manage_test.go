@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"wharf/internal/testutil"
 
 	"wharf"
 	"wharf/diskblob"
@@ -141,20 +142,7 @@ func (e *env) hasBlob(sum string) bool {
 // rows returns one column of a query as strings.
 func (e *env) rows(query string) []string {
 	e.t.Helper()
-	rows, err := e.raw.QueryContext(e.t.Context(), query)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
+	return testutil.Column(e.t, e.raw, query)
 }
 
 func (e *env) wantRows(query string, want ...string) {

@@ -330,23 +330,7 @@ func (e *env) snapshot() map[string]int {
 // column returns one column of a query's rows as strings.
 func (e *env) column(query string, args ...any) []string {
 	e.t.Helper()
-	rows, err := e.raw.QueryContext(e.t.Context(), query, args...)
-	if err != nil {
-		e.t.Fatalf("%s: %v", query, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		e.t.Fatal(err)
-	}
-	return out
+	return testutil.Column(e.t, e.raw, query, args...)
 }
 
 // wantErr checks err's code and its user-facing message.

@@ -4,7 +4,9 @@ package testutil
 
 import (
 	"bytes"
+	"database/sql"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -51,4 +53,28 @@ func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Column runs query on db and returns its first column as strings,
+// failing the test on any error. Tests use it to look at rows directly,
+// past the Store interface.
+func Column(t testing.TB, db *sql.DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

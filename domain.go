@@ -57,6 +57,9 @@ type File struct {
 	UploadTime     time.Time
 	UploaderID     int64
 	TokenID        string
+	// LogIndex is the index of the file's record in the transparency log,
+	// or -1 for a file not yet recorded there.
+	LogIndex int64
 
 	// Version and Yanked are filled when files are listed with their
 	// release; they are not columns of the file.

@@ -30,6 +30,7 @@ type Tx interface {
 	ReleaseTx
 	FileTx
 	JournalTx
+	LogTx
 }
 
 // UserTx reads and writes accounts.

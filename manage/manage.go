@@ -6,6 +6,8 @@ import (
 	"wharf"
 	"wharf/dist"
 	"wharf/pep440"
+	"wharf/tlog"
+	"wharf/translog"
 )
 
 // Service performs management actions. It is safe for concurrent use.
@@ -65,9 +67,12 @@ func (s *Service) setYanked(ctx context.Context, actor wharf.Actor, name, versio
 		if err := tx.SetYanked(ctx, r.ID, yanked, reason); err != nil {
 			return err
 		}
-		action, tag := wharf.ActionYank, "project:release:yank"
+		action, tag, kind := wharf.ActionYank, "project:release:yank", tlog.KindYank
 		if !yanked {
-			action, tag = wharf.ActionUnyank, "project:release:unyank"
+			action, tag, kind = wharf.ActionUnyank, "project:release:unyank", tlog.KindUnyank
+		}
+		if _, err := translog.Append(ctx, tx, translog.EventRecord(kind, p.Name, r.Version, nil, tx.Now())); err != nil {
+			return err
 		}
 		if err := tx.Journal(ctx, &wharf.JournalEntry{Project: p.Name, Version: r.Version, Action: action, ActorID: actor.UserID}); err != nil {
 			return err
@@ -124,6 +129,14 @@ func (s *Service) deleteRelease(ctx context.Context, tx wharf.Tx, actor wharf.Ac
 	if err := tx.DeleteRelease(ctx, r.ID); err != nil {
 		return err
 	}
+	for i := range files {
+		if _, err := translog.Append(ctx, tx, translog.EventRecord(tlog.KindDelete, p.Name, r.Version, &files[i], tx.Now())); err != nil {
+			return err
+		}
+	}
+	if _, err := translog.Append(ctx, tx, translog.EventRecord(tlog.KindDelete, p.Name, r.Version, nil, tx.Now())); err != nil {
+		return err
+	}
 	if err := tx.AddProjectSize(ctx, p.ID, -size); err != nil {
 		return err
 	}
@@ -135,6 +148,9 @@ func (s *Service) deleteRelease(ctx context.Context, tx wharf.Tx, actor wharf.Ac
 
 func (s *Service) deleteFile(ctx context.Context, tx wharf.Tx, actor wharf.Actor, p *wharf.Project, r *wharf.Release, f wharf.File) error {
 	if err := tx.DeleteFile(ctx, f.ID); err != nil {
+		return err
+	}
+	if _, err := translog.Append(ctx, tx, translog.EventRecord(tlog.KindDelete, p.Name, r.Version, &f, tx.Now())); err != nil {
 		return err
 	}
 	if err := tx.AddProjectSize(ctx, p.ID, -f.Size); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"wharf"
 	"wharf/dist"
+	"wharf/translog"
 )
 
 // Upload is one received upload: the form fields and the spooled file.
@@ -298,6 +299,15 @@ func (s *Service) record(ctx context.Context, tx wharf.Tx, pr *Principal, actor 
 		MetadataSHA256: metaHex, MetadataSize: metaSize, UploaderID: pr.User.ID, TokenID: tokenID(pr),
 		Version: release.Version, Yanked: release.Yanked, YankedReason: release.YankedReason,
 	}
+	// The log record is written in the same transaction as the file, so a
+	// file is never visible without its record, nor a record without its
+	// file.
+	f.UploadTime = tx.Now()
+	idx, err := translog.Append(ctx, tx, translog.FileRecord(project.Name, f))
+	if err != nil {
+		return wharf.File{}, err
+	}
+	f.LogIndex = idx
 	if err := tx.AddFile(ctx, &f); err != nil {
 		return wharf.File{}, err
 	}

@@ -48,6 +48,8 @@ func layer(path string) string {
 		return "sqlshared"
 	case path == "wharf/sqlite", path == "wharf/diskblob":
 		return "adapter"
+	case path == "wharf/translog":
+		return "logcore"
 	case path == "wharf/publish", path == "wharf/manage", path == "wharf/accounts":
 		return "usecase"
 	case path == "wharf/web":
@@ -65,9 +67,10 @@ var allowed = map[string]map[string]bool{
 	"leaf":      {"leaf": true},
 	"sqlshared": {"domain": true, "leaf": true},
 	"adapter":   {"domain": true, "leaf": true, "sqlshared": true},
-	"usecase":   {"domain": true, "leaf": true},
-	"web":       {"domain": true, "leaf": true, "usecase": true},
-	"cmd":       {"domain": true, "leaf": true, "usecase": true, "web": true, "adapter": true},
+	"logcore":   {"domain": true, "leaf": true},
+	"usecase":   {"domain": true, "leaf": true, "logcore": true},
+	"web":       {"domain": true, "leaf": true, "usecase": true, "logcore": true},
+	"cmd":       {"domain": true, "leaf": true, "usecase": true, "logcore": true, "web": true, "adapter": true},
 }
 
 func TestImportArrows(t *testing.T) {

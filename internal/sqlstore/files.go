@@ -16,10 +16,10 @@ func (t *Tx) AddFile(ctx context.Context, f *wharf.File) error {
 		return err
 	}
 	id, err := t.insertID(ctx, `INSERT INTO files (release_id, project_id, filename, packagetype, python_version, requires_python,
-		size, sha256, blake2b_256, md5, metadata_sha256, metadata_size, upload_time, uploader_id, token_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		size, sha256, blake2b_256, md5, metadata_sha256, metadata_size, upload_time, uploader_id, token_id, log_index)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		f.ReleaseID, f.ProjectID, f.Filename, f.PackageType, f.PythonVersion, f.RequiresPython,
-		f.Size, f.SHA256, f.Blake2b256, f.MD5, f.MetadataSHA256, f.MetadataSize, micros(f.UploadTime), f.UploaderID, f.TokenID)
+		f.Size, f.SHA256, f.Blake2b256, f.MD5, f.MetadataSHA256, f.MetadataSize, micros(f.UploadTime), f.UploaderID, f.TokenID, f.LogIndex)
 	if wharf.IsCode(err, wharf.ECONFLICT) {
 		return wharf.Errorf(wharf.ECONFLICT, "File already exists (%s).", f.Filename)
 	}
@@ -28,7 +28,7 @@ func (t *Tx) AddFile(ctx context.Context, f *wharf.File) error {
 }
 
 const fileCols = `f.id, f.release_id, f.project_id, f.filename, f.packagetype, f.python_version, f.requires_python,
-	f.size, f.sha256, f.blake2b_256, f.md5, f.metadata_sha256, f.metadata_size, f.upload_time, f.uploader_id, f.token_id,
+	f.size, f.sha256, f.blake2b_256, f.md5, f.metadata_sha256, f.metadata_size, f.upload_time, f.uploader_id, f.token_id, f.log_index,
 	r.version, r.yanked, r.yanked_reason`
 
 const fileFrom = ` FROM files f JOIN releases r ON r.id = f.release_id `
@@ -38,7 +38,7 @@ func (t *Tx) scanFile(row scanner) (*wharf.File, error) {
 	var uploaded int64
 	var yanked int
 	if err := row.Scan(&f.ID, &f.ReleaseID, &f.ProjectID, &f.Filename, &f.PackageType, &f.PythonVersion, &f.RequiresPython,
-		&f.Size, &f.SHA256, &f.Blake2b256, &f.MD5, &f.MetadataSHA256, &f.MetadataSize, &uploaded, &f.UploaderID, &f.TokenID,
+		&f.Size, &f.SHA256, &f.Blake2b256, &f.MD5, &f.MetadataSHA256, &f.MetadataSize, &uploaded, &f.UploaderID, &f.TokenID, &f.LogIndex,
 		&f.Version, &yanked, &f.YankedReason); err != nil {
 		return nil, t.scanErr(err, "File")
 	}

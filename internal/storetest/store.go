@@ -38,6 +38,8 @@ func Store(t *testing.T, open func(t *testing.T) wharf.Store) {
 		{"EachFile", testEachFile},
 		{"Journal", testJournal},
 		{"Events", testEvents},
+		{"Log", testLog},
+		{"FileLogIndex", testFileLogIndex},
 		{"Rollback", testRollback},
 		{"ViewIsReadOnly", testViewReadOnly},
 		{"NowIsFixed", testNowFixed},

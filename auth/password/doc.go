@@ -11,6 +11,13 @@
 // a stored hash is weaker than Hash would now make, and the caller rehashes
 // the password it has just checked.
 //
+// CheckStrength is the policy for choosing a new password: 8 to 4096
+// characters and a zxcvbn score of at least 2 with the user's own names as
+// known words, as on PyPI. BreachChecker optionally asks a Pwned
+// Passwords-compatible range API whether a password is known from breaches,
+// sending only five hex digits of its SHA-1; callers fail open when the
+// service cannot be reached.
+//
 // The package imports no other wharf package. Errors from Hash for a
 // password the policy refuses are sentinels whose messages are safe to show.
 package password

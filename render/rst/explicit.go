@@ -1,0 +1,308 @@
+package rst
+
+import (
+	"strings"
+)
+
+// explicit parses an explicit markup block (".. " at ls[i]): a footnote,
+// citation, hyperlink target, substitution definition, directive or
+// comment.
+func (st *state) explicit(ls []line, i int) ([]*node, int, error) {
+	s := ls[i].s
+	rest := strings.TrimLeft(strings.TrimPrefix(s, ".."), " ")
+	end := len(s) - len(rest)
+	var nodes []*node
+	var next int
+	var err error
+	switch {
+	case strings.HasPrefix(rest, "["):
+		if k := footnoteLabelEnd(rest); k > 0 {
+			nodes, next, err = st.footnote(ls, i, rest[1:k-1], end+markerEnd(rest, k))
+			break
+		}
+		nodes, next, err = st.comment(ls, i)
+	case strings.HasPrefix(rest, "_"):
+		if k := targetNameEnd(rest); k > 0 {
+			nodes, next, err = st.explicitTarget(ls, i, rest[1:k-1], end+markerEnd(rest, k))
+			break
+		}
+		nodes, next, err = st.comment(ls, i)
+	case strings.HasPrefix(rest, "|"):
+		if k, name := substDefName(rest); k > 0 {
+			next, err = st.substitution(ls, i, name, end+k)
+			break
+		}
+		nodes, next, err = st.comment(ls, i)
+	default:
+		if name, k := directiveName(rest); k > 0 {
+			nodes, next, err = st.directive(ls, i, name, end+markerEnd(rest, k))
+			break
+		}
+		nodes, next, err = st.comment(ls, i)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if next < len(ls) && ls[next-1].s != "" && ls[next].s != "" && !isExplicitStart(ls[next].s) {
+		return nil, 0, errorf(ls[next].n, "Explicit markup ends without a blank line; unexpected unindent.")
+	}
+	return nodes, next, nil
+}
+
+// isExplicitStart reports whether s starts explicit markup, which may
+// follow other explicit markup without a blank line.
+func isExplicitStart(s string) bool {
+	return s == ".." || strings.HasPrefix(s, ".. ") || s == "__" || strings.HasPrefix(s, "__ ")
+}
+
+// comment drops the explicit markup block at ls[i].
+func (st *state) comment(ls []line, i int) ([]*node, int, error) {
+	_, next, _ := firstKnownIndented(ls, i, "")
+	return nil, next, nil
+}
+
+// footnoteLabelEnd returns the index after "[label]" at the start of s when
+// it is followed by a space or the end, else 0.
+func footnoteLabelEnd(s string) int {
+	k := strings.IndexByte(s, ']')
+	if k < 2 || (k+1 < len(s) && s[k+1] != ' ') {
+		return 0
+	}
+	label := s[1:k]
+	if label == "*" || label == "#" || isDigits(label) || (label[0] == '#' && isRefName(label[1:])) || isRefName(label) {
+		return k + 1
+	}
+	return 0
+}
+
+// isRefName reports whether s is a simple reference name: alphanumerics
+// with isolated internal hyphens, underscores, periods, colons and plus
+// signs.
+func isRefName(s string) bool {
+	if s == "" {
+		return false
+	}
+	prevSep := true
+	for k := 0; k < len(s); {
+		r, size := decodeRune(s[k:])
+		sep := strings.IndexByte("-_.:+", s[k]) >= 0
+		if sep && prevSep || !sep && !isWordRune(r) {
+			return false
+		}
+		prevSep = sep
+		k += size
+	}
+	return !prevSep
+}
+
+// footnote parses a footnote or citation definition.
+func (st *state) footnote(ls []line, i int, label string, end int) ([]*node, int, error) {
+	block, next, _ := firstKnownIndented(ls, i, ls[i].s[end:])
+	children, err := st.p.body(block, st.depth+1, false)
+	if err != nil {
+		return nil, 0, err
+	}
+	n := &node{kind: kFootnote, line: ls[i].n, children: children, label: label}
+	switch {
+	case label == "#" || label == "*":
+	case label[0] == '#':
+		n.refname = normName(label[1:])
+	case isDigits(label):
+		n.refname = label
+	default:
+		n.kind, n.refname = kCitation, normName(label)
+	}
+	if n.kind == kCitation {
+		st.p.cites = append(st.p.cites, n)
+	} else {
+		st.p.notes = append(st.p.notes, n)
+	}
+	return []*node{n}, next, nil
+}
+
+// targetNameEnd returns the index after the target name and its colon in
+// s ("_name:" or "_`name`:"), or 0.
+func targetNameEnd(s string) int {
+	if strings.HasPrefix(s, "_`") {
+		k := strings.Index(s[2:], "`:")
+		if k < 0 {
+			return 0
+		}
+		k += 4
+		if k < len(s) && s[k] != ' ' {
+			return 0
+		}
+		return k
+	}
+	for k := 1; k < len(s); k++ {
+		switch s[k] {
+		case '\\':
+			k++
+		case ':':
+			if k+1 == len(s) || s[k+1] == ' ' {
+				if k == 1 {
+					return 0
+				}
+				return k + 1
+			}
+		}
+	}
+	return 0
+}
+
+// explicitTarget parses ".. _name: URL", ".. _name: other_", ".. _name:"
+// (an internal target for the next element) and ".. __: URL".
+func (st *state) explicitTarget(ls []line, i int, name string, end int) ([]*node, int, error) {
+	block, next, _ := firstKnownIndented(ls, i, ls[i].s[end:])
+	if strings.HasPrefix(name, "`") && strings.HasSuffix(name, "`") && len(name) >= 2 {
+		name = name[1 : len(name)-1]
+	}
+	var b strings.Builder
+	for _, l := range block {
+		b.WriteString(strings.TrimSpace(l.s))
+	}
+	t := &target{line: ls[i].n}
+	if err := setTargetURI(t, b.String()); err != nil {
+		return nil, 0, err
+	}
+	if name == "_" {
+		if t.uri == "" && t.refname == "" {
+			return nil, 0, errorf(ls[i].n, "Anonymous hyperlink target without a URL.")
+		}
+		st.p.anon = append(st.p.anon, t)
+		return nil, next, nil
+	}
+	t.name = normName(unescape(name))
+	if err := st.p.addTarget(t); err != nil {
+		return nil, 0, err
+	}
+	if t.uri == "" && t.refname == "" {
+		st.p.pending = append(st.p.pending, t)
+		return []*node{{kind: kTargetAnchor, line: ls[i].n, refname: t.name}}, next, nil
+	}
+	for _, pt := range st.p.pending {
+		pt.uri, pt.refname = t.uri, t.refname
+	}
+	st.p.pending = st.p.pending[:0]
+	return nil, next, nil
+}
+
+// setTargetURI interprets a target's link block: a reference ending in an
+// unescaped "_" makes the target indirect; anything else is a URL.
+func setTargetURI(t *target, s string) error {
+	if strings.HasSuffix(s, "_") && !strings.HasSuffix(s, "\\_") {
+		ref := strings.TrimSuffix(s, "_")
+		if strings.HasPrefix(ref, "`") && strings.HasSuffix(ref, "`") && len(ref) >= 2 {
+			t.refname = normName(unescape(ref[1 : len(ref)-1]))
+			return nil
+		}
+		if isRefName(ref) {
+			t.refname = normName(ref)
+			return nil
+		}
+	}
+	t.uri = unescape(s)
+	return nil
+}
+
+// anonymousShorthand parses "__ URL", the short form of ".. __: URL".
+func (st *state) anonymousShorthand(ls []line, i int) ([]*node, int, error) {
+	block, next, blank := firstKnownIndented(ls, i, strings.TrimPrefix(ls[i].s, "__"))
+	var b strings.Builder
+	for _, l := range block {
+		b.WriteString(strings.TrimSpace(l.s))
+	}
+	t := &target{line: ls[i].n}
+	if err := setTargetURI(t, b.String()); err != nil {
+		return nil, 0, err
+	}
+	if t.uri == "" && t.refname == "" {
+		return nil, 0, errorf(ls[i].n, "Anonymous hyperlink target without a URL.")
+	}
+	if !blank {
+		return nil, 0, errorf(ls[next].n, "Explicit markup ends without a blank line; unexpected unindent.")
+	}
+	st.p.anon = append(st.p.anon, t)
+	return nil, next, nil
+}
+
+// addTarget records an explicit target; two with the same name must agree.
+func (p *parser) addTarget(t *target) error {
+	old, ok := p.targets[t.name]
+	if !ok || old.implicit {
+		p.targets[t.name] = t
+		return nil
+	}
+	if old.uri == t.uri && old.refname == t.refname && t.uri+t.refname != "" {
+		return nil
+	}
+	return errorf(t.line, "Duplicate explicit target name: %q.", t.name)
+}
+
+// substDefName parses "|name| " at the start of s and returns the index
+// after the closing bar and the name.
+func substDefName(s string) (int, string) {
+	for k := 1; k < len(s); k++ {
+		switch s[k] {
+		case '\\':
+			k++
+		case '|':
+			name := s[1:k]
+			if name == "" || name[0] == ' ' || name[len(name)-1] == ' ' || (k+1 < len(s) && s[k+1] != ' ') {
+				return 0, ""
+			}
+			return k + 1, normSpace(unescape(name))
+		}
+	}
+	return 0, ""
+}
+
+// directiveName parses "name::" at the start of s.
+func directiveName(s string) (string, int) {
+	k := strings.Index(s, "::")
+	if k <= 0 || (k+2 < len(s) && s[k+2] != ' ') || !isRefName(s[:k]) {
+		return "", 0
+	}
+	return strings.ToLower(s[:k]), k + 2
+}
+
+// substitution parses a substitution definition: "|name| image:: URL",
+// "|name| replace:: text" or "|name| unicode:: codes".
+func (st *state) substitution(ls []line, i int, name string, end int) (int, error) {
+	s := ls[i].s[end:]
+	rest := strings.TrimLeft(s, " ")
+	dname, k := directiveName(rest)
+	_, next, _ := firstKnownIndented(ls, i, "")
+	if k == 0 {
+		return 0, errorf(ls[i].n, "Substitution definition %q empty or invalid.", name)
+	}
+	if _, ok := st.p.substs[name]; ok {
+		return 0, errorf(ls[i].n, "Duplicate substitution definition name: %q.", name)
+	}
+	sub := &subst{name: name, line: ls[i].n}
+	d, err := st.parseDirective(ls, i, dname, end+len(s)-len(rest)+markerEnd(rest, k))
+	if err != nil {
+		return 0, err
+	}
+	switch dname {
+	case "image":
+		sub.img, err = d.image()
+	case "replace":
+		if len(d.content) == 0 || d.args != "" || len(d.opts) > 0 {
+			return 0, errorf(ls[i].n, "Error in \"replace\" directive: may contain a single paragraph only.")
+		}
+		sub.text = strings.TrimSpace(joinLines(d.content))
+	case "unicode":
+		sub.text, err = unicodeText(ls[i].n, strings.TrimSpace(d.args+" "+joinLines(d.content)))
+		sub.raw = true
+	case "raw", "include":
+		return 0, errorf(ls[i].n, "%q directive disabled.", dname)
+	default:
+		return 0, errorf(ls[i].n, "Substitution definition %q: directive %q not allowed here.", name, dname)
+	}
+	if err != nil {
+		return 0, err
+	}
+	st.p.substs[name] = sub
+	return next, nil
+}

@@ -1,0 +1,253 @@
+package rst
+
+import (
+	"strconv"
+	"strings"
+)
+
+// resolve parses the inline markup of every text in document order, gives
+// ids to sections, targets, footnotes and citations, and registers the
+// implicit targets of section titles, so that the writer can resolve every
+// reference.
+func (p *parser) resolve(doc *node) error {
+	r := &resolver{p: p}
+	if err := r.walk(doc.children); err != nil {
+		return err
+	}
+	for _, sub := range p.substs {
+		if sub.img != nil || sub.raw {
+			continue
+		}
+		inl, err := p.parseInline(sub.text, sub.line, "")
+		if err != nil {
+			return err
+		}
+		sub.inl = inl
+		r.count(inl)
+	}
+	if r.anonRefs != len(p.anon) {
+		return errorf(1, "Anonymous hyperlink mismatch: %d references but %d targets.", r.anonRefs, len(p.anon))
+	}
+	p.numberFootnotes()
+	return nil
+}
+
+// resolver carries the walk's state: the default role and counts.
+type resolver struct {
+	p        *parser
+	role     string
+	anonRefs int
+	notes    int
+}
+
+// walk resolves nodes and their descendants in document order.
+func (r *resolver) walk(nodes []*node) error {
+	for _, n := range nodes {
+		if err := r.node(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// node resolves one node.
+func (r *resolver) node(n *node) error {
+	p := r.p
+	switch n.kind {
+	case kSetRole:
+		r.role = n.text
+		return nil
+	case kTargetAnchor:
+		n.id = p.newID(n.refname, "target")
+		if t := p.targets[n.refname]; t != nil && t.id == "" {
+			t.id = n.id
+		}
+		return nil
+	case kCitation:
+		n.id = p.newID(n.refname, "citation")
+		if err := p.addTarget(&target{name: n.refname, id: n.id, line: n.line}); err != nil {
+			return err
+		}
+	case kFootnote:
+		r.notes++
+		n.id = p.newID("footnote-"+strconv.Itoa(r.notes), "footnote")
+	}
+	for _, t := range []*node{n.title, n} {
+		if t == nil || (t == n && !hasInline(n)) {
+			continue
+		}
+		inl, err := p.parseInline(t.text, t.line, r.role)
+		if err != nil {
+			return err
+		}
+		t.inl = inl
+		r.count(inl)
+	}
+	if n.kind == kSection {
+		text := plainText(n.title.inl)
+		n.id = p.newID(text, "section")
+		name := normName(text)
+		if old, ok := p.targets[name]; !ok {
+			p.targets[name] = &target{name: name, id: n.id, implicit: true, line: n.line}
+		} else if old.implicit {
+			old.dup = true
+		}
+	}
+	for _, x := range n.extra {
+		if err := r.node(x); err != nil {
+			return err
+		}
+	}
+	if err := r.walk(n.children); err != nil {
+		return err
+	}
+	if n.table != nil {
+		for _, row := range n.table.rows {
+			for _, c := range row {
+				if err := r.walk(c.body); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// hasInline reports whether n's text is inline markup to parse.
+func hasInline(n *node) bool {
+	switch n.kind {
+	case kParagraph, kAttribution, kLine, kCaption, kRubric:
+		return true
+	case kLiteral:
+		return n.local
+	}
+	return false
+}
+
+// count notes inline targets' ids and counts anonymous references.
+func (r *resolver) count(inl []inode) {
+	for k := range inl {
+		nd := &inl[k]
+		switch {
+		case nd.kind == iTarget:
+			nd.id = r.p.newID(nd.refname, "target")
+			if t := r.p.targets[nd.refname]; t != nil && t.id == "" && t.uri == "" && t.refname == "" {
+				t.id = nd.id
+			}
+		case nd.anon:
+			r.anonRefs++
+		}
+	}
+}
+
+// plainText is the text of inline nodes without markup.
+func plainText(inl []inode) string {
+	var b strings.Builder
+	for _, nd := range inl {
+		b.WriteString(nd.text)
+	}
+	return b.String()
+}
+
+// newID returns a unique id made from text as docutils' make_id does: lower
+// case ASCII letters and digits, other runs as "-", no leading digits or
+// hyphens. Empty or taken ids get the fallback prefix and a number.
+func (p *parser) newID(text, fallback string) string {
+	base := slug(text)
+	if base == "" {
+		base = fallback
+	}
+	id := base
+	for k := 1; p.ids[id]; k++ {
+		id = base + "-" + strconv.Itoa(k)
+	}
+	p.ids[id] = true
+	return id
+}
+
+// slug turns text into an id of [a-z0-9-], folding common accented Latin
+// letters to their base letters.
+func slug(text string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(text) {
+		if f, ok := foldLatin(r); ok {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteString(f)
+			continue
+		}
+		dash = true
+	}
+	return strings.TrimLeft(b.String(), "-0123456789")
+}
+
+// foldLatin maps a lower-case letter or digit to ASCII, or reports false.
+func foldLatin(r rune) (string, bool) {
+	if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+		return string(r), true
+	}
+	const from = "àáâãäåçèéêëìíîïñòóôõöøùúûüýÿ"
+	const to = "aaaaaaceeeeiiiinoooooouuuuyy"
+	if k := strings.IndexRune(from, r); k >= 0 {
+		n := strings.Count(from[:k], "") - 1
+		return to[n : n+1], true
+	}
+	switch r {
+	case 'ß':
+		return "sz", true
+	case 'æ':
+		return "ae", true
+	case 'œ':
+		return "oe", true
+	}
+	return "", false
+}
+
+// numberFootnotes gives auto-numbered footnotes the numbers manual ones
+// did not take, and auto-symbol footnotes their symbols, in order.
+func (p *parser) numberFootnotes() {
+	used := map[string]bool{}
+	for _, n := range p.notes {
+		if isDigits(n.label) {
+			used[n.label] = true
+		}
+	}
+	next, sym := 1, 0
+	for _, n := range p.notes {
+		switch {
+		case n.label == "*":
+			n.label = symbol(sym)
+			p.symNotes = append(p.symNotes, n)
+			sym++
+		case strings.HasPrefix(n.label, "#"):
+			for used[strconv.Itoa(next)] {
+				next++
+			}
+			n.label = strconv.Itoa(next)
+			used[n.label] = true
+			if n.refname == "" {
+				p.autoNotes = append(p.autoNotes, n)
+			}
+		}
+	}
+	for _, n := range p.notes {
+		if n.refname == "" {
+			n.refname = n.label
+		}
+		if _, ok := p.noteByName[n.refname]; !ok {
+			p.noteByName[n.refname] = n
+		}
+	}
+	for _, n := range p.cites {
+		p.noteByName[n.refname] = n
+	}
+}
+
+// symbol returns the k-th auto-symbol footnote label.
+func symbol(k int) string {
+	syms := []string{"*", "\u2020", "\u2021", "\u00a7", "\u00b6", "#", "\u2660", "\u2665", "\u2666", "\u2663"}
+	return strings.Repeat(syms[k%len(syms)], k/len(syms)+1)
+}

@@ -29,6 +29,8 @@ import (
 	"wharf/manage"
 	"wharf/publish"
 	"wharf/sqlite"
+	"wharf/tlog"
+	"wharf/translog"
 )
 
 // indexConfig tunes a testIndex; the zero value is fine.
@@ -50,6 +52,7 @@ type testIndex struct {
 	pub      *publish.Service
 	manage   *manage.Service
 	accounts *accounts.Service
+	tlog     *translog.Log
 	srv      *Server
 	ts       *httptest.Server
 	token    string
@@ -91,7 +94,15 @@ func newTestIndex(t *testing.T, cfg indexConfig) *testIndex {
 	if u, err := url.Parse(cfg.BaseURL); err == nil {
 		ix.prefix = strings.TrimSuffix(u.Path, "/")
 	}
-	ix.srv, err = New(ix.store, ix.blobs, ix.pub, log, Options{BaseURL: cfg.BaseURL, Now: ix.clock.Now, PollInterval: 5 * time.Millisecond})
+	skey, _, err := tlog.GenerateKey("test.example/wharf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix.tlog, err = translog.New(ix.store, translog.Options{SignerKey: skey}); err != nil {
+		t.Fatal(err)
+	}
+	ix.srv, err = New(ix.store, ix.blobs, ix.pub, log, Options{BaseURL: cfg.BaseURL, Now: ix.clock.Now, PollInterval: 5 * time.Millisecond,
+		TransparencyLog: ix.tlog})
 	if err != nil {
 		t.Fatal(err)
 	}

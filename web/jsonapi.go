@@ -29,6 +29,9 @@ type jsonAPIFile struct {
 	Yanked            bool              `json:"yanked"`
 	YankedReason      *string           `json:"yanked_reason"`
 	CoreMetadata      any               `json:"core-metadata"`
+	// LogIndex is the index of the file's record in wharf's transparency
+	// log (see /log/lookup/<filename>); PyPI has no such field.
+	LogIndex *int64 `json:"log_index"`
 }
 
 func (s *Server) jsonAPIFile(f wharf.File) jsonAPIFile {
@@ -45,6 +48,10 @@ func (s *Server) jsonAPIFile(f wharf.File) jsonAPIFile {
 	if f.Yanked && f.YankedReason != "" {
 		yr := f.YankedReason
 		jf.YankedReason = &yr
+	}
+	if f.LogIndex >= 0 {
+		idx := f.LogIndex
+		jf.LogIndex = &idx
 	}
 	if servesMetadata(f) {
 		jf.CoreMetadata = map[string]string{"sha256": f.MetadataSHA256}

@@ -12,6 +12,7 @@ import (
 	"wharf"
 	"wharf/dist"
 	"wharf/publish"
+	"wharf/translog"
 )
 
 // Options configure the HTTP layer.
@@ -26,6 +27,8 @@ type Options struct {
 	// made by other processes (wharf commands, other nodes).
 	PollInterval time.Duration
 	Now          func() time.Time
+	// TransparencyLog serves /log/…; nil leaves those routes out.
+	TransparencyLog *translog.Log
 }
 
 // Server is the HTTP side of wharf.
@@ -41,12 +44,13 @@ type Server struct {
 	origin  string // scheme://host of BaseURL, or ""
 	prefix  string // path of BaseURL without trailing slash, or ""
 	poll    time.Duration
+	tlog    *translog.Log
 }
 
 // New returns a Server. Call Invalidate after changes made in this process
 // and run FollowJournal to learn of changes made elsewhere.
 func New(store wharf.Store, blobs wharf.BlobStore, pub *publish.Service, log *slog.Logger, opts Options) (*Server, error) {
-	s := &Server{store: store, blobs: blobs, publish: pub, log: log, now: opts.Now, poll: opts.PollInterval}
+	s := &Server{store: store, blobs: blobs, publish: pub, log: log, now: opts.Now, poll: opts.PollInterval, tlog: opts.TransparencyLog}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -92,6 +96,9 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /legacy", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, s.prefix+"/legacy/", http.StatusPermanentRedirect)
 	})
+	if s.tlog != nil {
+		s.logRoutes(m)
+	}
 	m.HandleFunc("GET /_health", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	s.mux = m
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"wharf"
@@ -18,6 +19,7 @@ import (
 	"wharf/manage"
 	"wharf/publish"
 	"wharf/sqlite"
+	"wharf/translog"
 )
 
 // app is everything a command needs, wired from the configuration. This is
@@ -31,7 +33,9 @@ type app struct {
 	publish  *publish.Service
 	manage   *manage.Service
 	accounts *accounts.Service
+	tlog     *translog.Log
 	onChange func(string)
+	changed  atomic.Bool // something changed; Close signs a checkpoint
 }
 
 // openApp creates the data folder on first use (private: 0700, secrets
@@ -80,6 +84,10 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, store: store, blobs: blobs, tokens: tokens}
+	if err := a.openLog(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
 	pcfg := publish.DefaultConfig()
 	pcfg.MaxFileSize = cfg.maxFileSize
 	pcfg.MaxProjectSize = cfg.maxProjectSize
@@ -90,6 +98,8 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	pcfg.SpoolDir = spool
 	publish.CleanSpool(spool, time.Now())
 	notify := func(p string) {
+		a.changed.Store(true)
+		a.tlog.Notify()
 		if a.onChange != nil {
 			a.onChange(p)
 		}
@@ -100,32 +110,83 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	return a, nil
 }
 
-func (a *app) Close() error { return a.store.Close() }
+// openLog opens the transparency log and gives files uploaded before it
+// existed their records (only an upgraded database, whose log is still
+// empty, can have such files).
+func (a *app) openLog(ctx context.Context) error {
+	l, err := openLog(a)
+	if err != nil {
+		return err
+	}
+	a.tlog = l
+	var size int64
+	if err := a.store.View(ctx, func(tx wharf.Tx) error {
+		size, err = tx.LogSize(ctx)
+		return err
+	}); err != nil {
+		return err
+	}
+	if size > 0 {
+		return nil
+	}
+	n, err := translog.Backfill(ctx, a.store)
+	if n > 0 {
+		a.log.Info("transparency log: recorded files uploaded before the log existed", "files", n)
+		a.changed.Store(true)
+	}
+	return err
+}
+
+// Close signs a checkpoint covering this process's changes, so that a
+// command's yank, deletion or import is vouched for even when no server
+// runs, and closes the database.
+func (a *app) Close() error {
+	if a.changed.Load() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := a.tlog.Sign(ctx); err != nil {
+			a.log.Error("transparency log: signing a checkpoint failed", "err", err)
+		}
+	}
+	return a.store.Close()
+}
 
 // loadSecret reads the server secret, creating it (32 random bytes, mode
 // 0600) on first start. Token root keys are derived from it, so losing it
 // voids every token.
 func loadSecret(path string) ([]byte, error) {
+	b, err := loadOrCreatePrivate(path, func() ([]byte, error) {
+		b := make([]byte, 32)
+		_, err := rand.Read(b)
+		return b, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("server secret: %w", err)
+	}
+	if len(b) < token.MinSecretLength {
+		return nil, fmt.Errorf("%s is too short to be a server secret", path)
+	}
+	return b, nil
+}
+
+// loadOrCreatePrivate reads the file at path, or creates it (mode 0600)
+// with the bytes make returns. It writes a temporary file and hard-links it
+// into place: the link fails if another process created the file first
+// (then that file is read), and a reader never sees a partly written one.
+func loadOrCreatePrivate(path string, make func() ([]byte, error)) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
-		if len(b) < token.MinSecretLength {
-			return nil, fmt.Errorf("%s is too short to be a server secret", path)
-		}
 		return b, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("reading server secret: %w", err)
-	}
-	b = make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
 		return nil, err
 	}
-	// Write a temporary file and hard-link it into place: the link fails if
-	// another process created the secret first, and a reader never sees a
-	// partly written one.
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".secret-*")
+	if b, err = make(); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".private-*")
 	if err != nil {
-		return nil, fmt.Errorf("creating server secret: %w", err)
+		return nil, err
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(b); err != nil {
@@ -140,9 +201,9 @@ func loadSecret(path string) ([]byte, error) {
 		return nil, err
 	}
 	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
-		return loadSecret(path)
+		return os.ReadFile(path)
 	} else if err != nil {
-		return nil, fmt.Errorf("creating server secret: %w", err)
+		return nil, err
 	}
 	return b, nil
 }

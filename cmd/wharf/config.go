@@ -31,6 +31,17 @@ type Config struct {
 	Cache struct {
 		Projects int `toml:"projects"`
 	} `toml:"cache"`
+	// Log configures the transparency log.
+	Log struct {
+		// Name names the log and its key when the key is first made;
+		// default: the base URL's host and path, else the machine's name.
+		Name string `toml:"name"`
+		// KeyFile holds the Ed25519 signer key; default <data>/log.key,
+		// made at first start. A configured file must exist.
+		KeyFile string `toml:"key_file"`
+		// Witnesses are verifier keys whose cosignatures are accepted.
+		Witnesses []string `toml:"witnesses"`
+	} `toml:"log"`
 
 	maxFileSize, maxProjectSize int64
 }
@@ -108,6 +119,9 @@ func (c *Config) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("base_url %q must be an absolute http or https URL", c.BaseURL)
 		}
+	}
+	if c.Log.Name != "" && strings.ContainsAny(c.Log.Name, "+ \t\r\n") {
+		return fmt.Errorf("log.name %q must not contain spaces or '+'", c.Log.Name)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -83,6 +83,14 @@ func runFsck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	// The log is audited too: a hash changed in the database agrees with
+	// its blob but not with the file's log record.
+	rep, err := a.tlog.Audit(ctx)
+	if err != nil {
+		return err
+	}
+	problems += len(rep.Problems)
+	printAudit(stdout, rep)
 	fmt.Fprintf(stdout, "checked %d files: %d problems, %d unreferenced blobs", len(files), problems, orphans)
 	if *repair {
 		fmt.Fprintf(stdout, " (%d removed)", removed)

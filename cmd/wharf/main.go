@@ -31,6 +31,10 @@ Commands:
   delete   PROJECT VERSION [FILENAME]
   import   DIR --user NAME [--jobs N]
   fsck     [--repair]
+  log      key | audit
+           witness --index URL --key VERIFIER [--witness-key FILE]
+           witness-key [--witness-key FILE] [--name NAME]
+  verify   --index URL --key VERIFIER [--witness KEY]... FILE|requirements.txt...
 
 Every command takes --data DIR (default ./wharf-data, or WHARF_DATA) and
 --config FILE (wharf.toml, or WHARF_CONFIG).
@@ -50,6 +54,8 @@ func commands() map[string]command {
 		"delete":  runDelete,
 		"import":  runImport,
 		"fsck":    runFsck,
+		"log":     runLog,
+		"verify":  runVerify,
 	}
 }
 

@@ -52,7 +52,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	defer a.Close()
-	srv, err := web.New(a.store, a.blobs, a.publish, log, web.Options{BaseURL: cfg.BaseURL, CacheProjects: cfg.Cache.Projects})
+	srv, err := web.New(a.store, a.blobs, a.publish, log, web.Options{BaseURL: cfg.BaseURL, CacheProjects: cfg.Cache.Projects, TransparencyLog: a.tlog})
 	if err != nil {
 		return err
 	}
@@ -60,6 +60,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	follow, stopFollow := context.WithCancel(context.Background())
 	defer stopFollow()
 	go srv.FollowJournal(follow)
+	go a.tlog.Run(follow)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -73,7 +74,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		// Bodies and replies get per-handler deadlines: uploads and file
 		// downloads may legitimately take long.
 	}
-	log.Info("wharf serving", "addr", ln.Addr().String(), "data", cfg.Data, "base_url", cfg.BaseURL)
+	log.Info("wharf serving", "addr", ln.Addr().String(), "data", cfg.Data, "base_url", cfg.BaseURL,
+		"log_key", a.tlog.VerifierKey())
 	io.WriteString(stdout, "wharf: serving on http://"+ln.Addr().String()+"/\n")
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

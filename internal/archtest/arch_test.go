@@ -42,7 +42,7 @@ func layer(path string) string {
 	switch {
 	case path == "wharf":
 		return "domain"
-	case path == "wharf/pep440", path == "wharf/tlog", path == "wharf/dist", strings.HasPrefix(path, "wharf/dist/"), strings.HasPrefix(path, "wharf/auth/"):
+	case path == "wharf/pep440", path == "wharf/tlog", strings.HasPrefix(path, "wharf/tlog/"), path == "wharf/dist", strings.HasPrefix(path, "wharf/dist/"), strings.HasPrefix(path, "wharf/auth/"):
 		return "leaf"
 	case path == "wharf/internal/sqlstore":
 		return "sqlshared"

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -129,7 +130,15 @@ func (r *errorRecorder) Errorf(format string, args ...any) {
 }
 
 func testForeign(t *testing.T, b *Browser, origin string) {
-	want := []string{"http://192.0.2.1/y.png", "http://example.invalid/x.png", "https://fonts.example.invalid/remote.woff2"}
+	// A second server on localhost, which the host resolver lets through,
+	// shows that the blocker stops requests rather than only noting them.
+	var hits atomic.Int32
+	elsewhere := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	// The address is loopback on purpose: had the blocker failed, the
+	// request would still not have left the machine.
+	want := []string{elsewhere + "/beacon", "http://127.0.0.1:9/y.png", "http://example.invalid/x.png",
+		"https://fonts.example.invalid/remote.woff2"}
+	slices.Sort(want)
 	var rec *errorRecorder
 	t.Run("page", func(t *testing.T) {
 		rec = &errorRecorder{TB: t}
@@ -137,14 +146,22 @@ func testForeign(t *testing.T, b *Browser, origin string) {
 		p.Navigate(origin + "/foreign.html")
 		// The font is requested once the styled text is laid out.
 		p.WaitVisible(".fancy")
-		var complete bool
-		p.Eval(`document.fonts.ready.then(() => true)`, &complete)
+		var fontsReady bool
+		p.Eval(`document.fonts.ready.then(() => true)`, &fontsReady)
+		var beacon string
+		p.Eval(`fetch("`+elsewhere+`/beacon", {mode: "no-cors"}).then(() => "sent", () => "blocked")`, &beacon)
+		if beacon != "blocked" {
+			t.Errorf("fetch to another origin: %s, want blocked", beacon)
+		}
 		got := p.Foreign()
 		slices.Sort(got)
 		if !slices.Equal(got, want) {
 			t.Errorf("foreign requests %q, want %q (all: %q)", got, want, p.Requests())
 		}
 	})
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the other origin received %d requests", n)
+	}
 	if len(rec.errs) != 1 {
 		t.Fatalf("the harness reported %d errors, want 1: %q", len(rec.errs), rec.errs)
 	}

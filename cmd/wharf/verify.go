@@ -308,6 +308,9 @@ func parseRequirements(path string) ([]pinned, error) {
 // parsePinned parses one logical requirement line.
 func parsePinned(s string) (pinned, error) {
 	fields := strings.Fields(s)
+	if len(fields) == 0 {
+		return pinned{}, fmt.Errorf("empty requirement")
+	}
 	spec := fields[0]
 	if i := strings.IndexAny(spec, ";"); i >= 0 {
 		spec = spec[:i]

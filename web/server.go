@@ -44,6 +44,8 @@ type Server struct {
 	origin  string // scheme://host of BaseURL, or ""
 	prefix  string // path of BaseURL without trailing slash, or ""
 	poll    time.Duration
+	ui      *ui             // catalogs, templates and assets of the HTML pages
+	secure  securityHeaders // sent on every reply
 	tlog    *translog.Log
 }
 
@@ -70,6 +72,11 @@ func New(store wharf.Store, blobs wharf.BlobStore, pub *publish.Service, log *sl
 		s.origin = u.Scheme + "://" + u.Host
 		s.prefix = strings.TrimSuffix(u.Path, "/")
 	}
+	ui, err := newUI(s.prefix)
+	if err != nil {
+		return nil, err
+	}
+	s.ui, s.secure = ui, newSecurityHeaders(strings.HasPrefix(s.origin, "https:"))
 	s.routes()
 	return s, nil
 }
@@ -87,8 +94,13 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /simple/{project}", func(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, s.simpleURL(dist.NormalizeName(r.PathValue("project"))))
 	})
-	m.Handle("GET /project/{project}/{$}", s.handle(s.projectPage))
-	m.Handle("GET /project/{project}/{version}/{$}", s.handle(s.projectPage))
+	m.Handle("GET /project/{project}/{$}", s.page(s.projectPage))
+	m.Handle("GET /project/{project}/{version}/{$}", s.page(s.projectPage))
+	m.Handle("GET /help/{$}", s.page(s.help))
+	m.Handle("GET /locale/{$}", s.page(s.switchLocale))
+	m.Handle("GET /static/{hash}/{name}", s.handle(s.staticFile))
+	// Every other GET: a friendly 404 page for browsers (see notFound).
+	m.Handle("GET /", s.page(s.notFound))
 	m.Handle("GET /pypi/{project}/json", s.handle(s.jsonProject))
 	m.Handle("GET /pypi/{project}/{version}/json", s.handle(s.jsonProject))
 	m.Handle("GET /packages/{h1}/{h2}/{rest}/{filename}", s.handle(s.packageFile))
@@ -106,6 +118,7 @@ func (s *Server) routes() {
 // ServeHTTP serves a request through the middleware. The base URL's path
 // prefix, if any, is stripped first.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.secure.set(w.Header())
 	if s.prefix != "" {
 		rest, ok := strings.CutPrefix(r.URL.Path, s.prefix)
 		if !ok || (rest != "" && rest[0] != '/') {

@@ -108,6 +108,30 @@ func TestTransparencyLog(t *testing.T) {
 	if !strings.Contains(string(body), "\n— witness.test ") {
 		t.Errorf("served checkpoint lacks the cosignature:\n%s", body)
 	}
+
+	// A blob changed on disk is served as it is now; the downloaded file
+	// then fails verification against its record.
+	sum := w1.sha256()
+	blob := filepath.Join(s.data, "blobs", "sha256", sum[:2], sum[2:4], sum)
+	good, err := os.ReadFile(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spoilt := append([]byte{}, good...)
+	spoilt[len(spoilt)/2] ^= 0xff
+	if err := os.WriteFile(blob, spoilt, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	resp, got := s.get(t, "/packages/"+sum[:2]+"/"+sum[2:4]+"/"+sum[4:]+"/"+w1.filename, "")
+	download := filepath.Join(t.TempDir(), w1.filename)
+	os.WriteFile(download, got, 0o644)
+	if r := verify(t, s, key, state, download); resp.StatusCode != 200 || r.code == 0 || !strings.Contains(r.stdout, "the log says "+sum) {
+		t.Errorf("verify of a download of a blob changed on disk (status %d): %s", resp.StatusCode, r)
+	}
+	if r := s.wharf(t, "fsck"); r.code != 1 || !strings.Contains(r.stdout, "blob does not match its record") {
+		t.Errorf("fsck of a blob changed on disk: %s", r)
+	}
+	os.WriteFile(blob, good, 0o644) // for the cleanup's fsck
 }
 
 // TestTransparencyLogTampering damages a stopped server's data and checks

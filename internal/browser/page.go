@@ -61,27 +61,25 @@ func (b *Browser) NewPage(t testing.TB, origin string) *Page {
 // do runs steps with the action timeout and fails the test on error.
 func (p *Page) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, actionTimeout)
-	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		p.t.Fatalf("%s: %v", what, err)
-	}
+	p.call(what, func(ctx context.Context) error { return chromedp.Do(ctx, steps...) })
 }
 
 // Navigate loads url and waits for its load event. It returns the HTTP
 // status of the document, so a test can tell a 404 page from a page.
 func (p *Page) Navigate(url string) int {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, actionTimeout)
-	defer cancel()
-	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
-	if err != nil {
-		p.t.Fatalf("navigating to %s: %v", url, err)
-	}
-	if resp == nil {
-		p.t.Fatalf("navigating to %s: no response", url)
-	}
-	return int(resp.Status)
+	var status int
+	p.call("navigating to "+url, func(ctx context.Context) error {
+		resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
+		if err == nil && resp == nil {
+			err = errors.New("no response")
+		}
+		if err == nil {
+			status = int(resp.Status)
+		}
+		return err
+	})
+	return status
 }
 
 // Fill types text into the field that the CSS selector names, after
@@ -109,12 +107,11 @@ func (p *Page) WaitVisible(selector string) {
 // selector names, waiting for it to be present.
 func (p *Page) Text(selector string) string {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, actionTimeout)
-	defer cancel()
-	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(selector), chromedp.NodeReady))
-	if err != nil {
-		p.t.Fatalf("reading the text of %s: %v", selector, err)
-	}
+	var text string
+	p.call("reading the text of "+selector, func(ctx context.Context) (err error) {
+		text, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(selector), chromedp.NodeReady))
+		return err
+	})
 	return text
 }
 

@@ -6,8 +6,11 @@
 //
 // Only tests import it; internal/archtest keeps it out of the binary.
 //
-// A test starts one browser with Start and opens a Page per test or
-// subtest with NewPage. Each page lives in its own browser context (a
+// A test starts one browser with Start and opens a Page per subtest with
+// NewPage. Starting Chromium takes about a second on an idle machine and
+// several on a loaded two-core runner, while a tab opens in a fraction of
+// that, so a test starts one browser and runs its pages as parallel
+// subtests rather than starting one browser per page. Each page lives in its own browser context (a
 // fresh cookie jar and cache), so parallel tests sharing a browser never
 // see each other's sessions. Page methods fail the test on any DevTools
 // error, so the tests read as a list of steps.

@@ -24,6 +24,7 @@ type parser struct {
 	pending             []*target         // internal targets waiting for the next element or URL
 	roles               map[string]string // roles defined with the role directive → base role
 	ids                 map[string]bool   // ids already given out
+	idNext              map[string]int    // last number suffixed to each base id
 	anonRef             int               // anonymous references seen by the writer
 	inSubst             int               // nesting of substitution expansion in the writer
 }
@@ -64,6 +65,7 @@ func newParser(opt Options) *parser {
 		substs:  map[string]*subst{},
 		roles:   map[string]string{},
 		ids:     map[string]bool{},
+		idNext:  map[string]int{},
 
 		noteByName: map[string]*node{},
 	}

@@ -80,7 +80,10 @@ func (st *state) parseDirective(ls []line, i int, name string, end int) (*direct
 	if !ok {
 		return nil, errorf(ls[i].n, "Unknown directive type %q.", name)
 	}
-	block, next, _ := firstKnownIndented(ls, i, ls[i].s[end:])
+	block, next, _ := withFirst(ls, i, ls[i].s[end:])
+	if block[0].s == "" {
+		block = block[1:]
+	}
 	d := &directive{name: name, line: ls[i].n, opts: map[string]string{}, next: next}
 	var header []line
 	if sp.args > 0 || len(sp.opts) > 0 {

@@ -103,15 +103,15 @@ func (w *writer) inode(nd inode) error {
 		w.esc(nd.text)
 	case iAbbr:
 		w.raw("<abbr")
-		if nd.title != "" {
-			w.attr("title", nd.title)
+		if nd.ref.title != "" {
+			w.attr("title", nd.ref.title)
 		}
 		w.raw(">")
 		w.esc(nd.text)
 		w.raw("</abbr>")
 	case iTarget:
 		w.raw("<span")
-		w.attr("id", nd.id)
+		w.attr("id", nd.ref.id)
 		w.raw(">")
 		w.esc(nd.text)
 		w.raw("</span>")
@@ -131,7 +131,7 @@ func (w *writer) reference(nd inode) error {
 	if err != nil {
 		return err
 	}
-	class := nd.class
+	class := nd.ref.class
 	if class == "" {
 		class = "reference"
 	}
@@ -153,7 +153,7 @@ func (w *writer) refHref(nd inode) (string, error) {
 		w.p.anonRef++
 		return w.href(t.refname, t.uri, nd.line)
 	}
-	return w.href(nd.refname, nd.uri, nd.line)
+	return w.href(nd.ref.refname, nd.ref.uri, nd.line)
 }
 
 // href resolves a URL or a reference name through indirect targets to a
@@ -199,7 +199,7 @@ func (w *writer) substitution(nd inode) error {
 	if w.p.inSubst > 8 {
 		return errorf(sub.line, "Circular substitution definition referenced: %q.", sub.name)
 	}
-	link := nd.refname != "" || nd.anon
+	link := nd.ref.refname != "" || nd.anon
 	if link {
 		href, err := w.refHref(nd)
 		if err != nil {
@@ -241,7 +241,7 @@ func (w *writer) noteRef(nd inode) error {
 		target = notes[*counter]
 		*counter++
 	default:
-		name := nd.refname
+		name := nd.ref.refname
 		if name == "" {
 			name = nd.text
 		}

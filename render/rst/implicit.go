@@ -39,7 +39,7 @@ func (in *inliner) uri(k int) match {
 	}
 	u := s[k:e]
 	text := u
-	return match{end: e, nodes: []inode{{kind: iStandard, text: text, uri: u, line: in.lineAt(k)}}}
+	return match{end: e, nodes: []inode{{kind: iStandard, text: text, line: in.lineAt(k), ref: &iref{uri: u, class: "reference"}}}}
 }
 
 // isURILast reports whether c may end a standalone URL; trailing
@@ -75,7 +75,7 @@ func (in *inliner) email(k int) match {
 		return match{}
 	}
 	addr := s[k:e]
-	return match{end: e, nodes: []inode{{kind: iStandard, text: addr, uri: "mailto:" + addr, line: in.lineAt(k)}}}
+	return match{end: e, nodes: []inode{{kind: iStandard, text: addr, line: in.lineAt(k), ref: &iref{uri: "mailto:" + addr, class: "reference"}}}}
 }
 
 // simpleRef matches "name_" and "name__", preferring the longest name as
@@ -109,9 +109,9 @@ func (in *inliner) simpleRef(k int) match {
 		return match{}
 	}
 	name := s[k:best]
-	nd := inode{kind: iRef, text: name, anon: anon, line: in.lineAt(k), class: "reference"}
+	nd := inode{kind: iRef, text: name, anon: anon, line: in.lineAt(k), ref: &iref{class: "reference"}}
 	if !anon {
-		nd.refname = normName(name)
+		nd.ref.refname = normName(name)
 	}
 	return match{end: bestEnd, nodes: []inode{nd}}
 }
@@ -159,16 +159,16 @@ func (p *parser) roleNode(role, text string, line int) (inode, error) {
 		}
 		nd.kind = iCite
 	case "abbreviation":
-		nd.kind = iAbbr
+		nd.kind, nd.ref = iAbbr, &iref{}
 		if k := strings.LastIndexByte(text, '('); k > 0 && strings.HasSuffix(text, ")") {
-			nd.text, nd.title = strings.TrimSpace(text[:k]), strings.TrimSpace(text[k+1:len(text)-1])
+			nd.text, nd.ref.title = strings.TrimSpace(text[:k]), strings.TrimSpace(text[k+1:len(text)-1])
 		}
 	case "pep-reference":
 		n, err := strconv.Atoi(text)
 		if err != nil || n < 0 || n > 9999 {
 			return nd, errorf(line, "PEP number must be a number from 0 to 9999; %q is invalid.", text)
 		}
-		nd = inode{kind: iRef, text: "PEP " + text, uri: "https://peps.python.org/pep-" + pad4(n), line: line, class: "pep-reference"}
+		nd = inode{kind: iRef, text: "PEP " + text, line: line, ref: &iref{uri: "https://peps.python.org/pep-" + pad4(n), class: "pep-reference"}}
 	case "rfc-reference":
 		num, anchor, _ := strings.Cut(text, "#")
 		n, err := strconv.Atoi(num)
@@ -179,7 +179,7 @@ func (p *parser) roleNode(role, text string, line int) (inode, error) {
 		if anchor != "" {
 			uri += "#" + anchor
 		}
-		nd = inode{kind: iRef, text: "RFC " + num, uri: uri, line: line, class: "rfc-reference"}
+		nd = inode{kind: iRef, text: "RFC " + num, line: line, ref: &iref{uri: uri, class: "rfc-reference"}}
 	default:
 		nd.kind = iSpan
 	}

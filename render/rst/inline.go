@@ -27,17 +27,25 @@ const (
 	iStandard // standalone URL or email address (uri set)
 )
 
-// inode is a piece of inline content. A reference has exactly one of uri,
-// refname or anon; a substitution reference may also link (refname, anon).
+// inode is a piece of inline content. It is kept small because a long
+// paragraph can hold very many; what references, targets, substitutions and
+// abbreviations need beyond text is in ref, which is nil for other kinds.
 type inode struct {
-	kind    ikind
-	text    string // plain text: escapes already removed
-	title   string // abbr expansion
+	kind ikind
+	anon bool // an anonymous reference ("__")
+	line int
+	text string // plain text: escapes already removed
+	ref  *iref
+}
+
+// iref holds the details of a reference-like inline node. A reference has
+// one of uri, refname or (in inode) anon; a substitution reference links
+// when it has refname or anon.
+type iref struct {
 	uri     string
 	refname string
-	anon    bool
 	class   string // reference class: reference, pep-reference, rfc-reference
-	line    int
+	title   string // abbr expansion
 	id      string // inline target's id, filled in by resolve
 }
 
@@ -56,6 +64,7 @@ type inliner struct {
 	buf  strings.Builder
 
 	schemeEnd, emailEnd, nameEnd int // ends of runs known not to match
+	atK, atLine                  int // lineAt's last offset and its line
 }
 
 // match is what a construct found: the end of the text it consumed (0
@@ -107,9 +116,15 @@ func isStartChar(c byte) bool {
 	return strings.IndexByte("*`_|[:", c) >= 0
 }
 
-// lineAt returns the source line of byte offset k.
+// lineAt returns the source line of byte offset k. It counts on from the
+// previous call, so that asking in order costs linear time in all.
 func (in *inliner) lineAt(k int) int {
-	return in.line + strings.Count(in.s[:k], "\n")
+	if k < in.atK {
+		in.atK, in.atLine = 0, 0
+	}
+	in.atLine += strings.Count(in.s[in.atK:k], "\n")
+	in.atK = k
+	return in.line + in.atLine
 }
 
 // text appends s[a:b], with escapes removed, to the pending text.
@@ -263,8 +278,8 @@ func (in *inliner) delimited(k, n int, kind ikind, what string, find func(int) (
 	}
 	nd := inode{kind: kind, text: text, line: in.lineAt(k)}
 	if kind == iTarget {
-		nd.refname = normName(text)
-		if err := in.p.addTarget(&target{name: nd.refname, line: nd.line}); err != nil {
+		nd.ref = &iref{refname: normName(text)}
+		if err := in.p.addTarget(&target{name: nd.ref.refname, line: nd.line}); err != nil {
 			return match{}, err
 		}
 	}
@@ -301,9 +316,9 @@ func (in *inliner) substitution(k int) (match, error) {
 			}
 			after, anon, isRef = j+1, false, false
 		}
-		nd := inode{kind: iSubst, text: normSpace(in.unescape(k+1, j)), line: in.lineAt(k), anon: anon}
+		nd := inode{kind: iSubst, text: normSpace(in.unescape(k+1, j)), line: in.lineAt(k), anon: anon, ref: &iref{class: "reference"}}
 		if isRef && !anon {
-			nd.refname = normName(nd.text)
+			nd.ref.refname = normName(nd.text)
 		}
 		return match{end: after, nodes: []inode{nd}}, nil
 	}
@@ -412,7 +427,7 @@ func (in *inliner) interpreted(k, start int, role string) (match, error) {
 // "`text <name_>`_" from the content s[a:b].
 func (in *inliner) phraseRef(a, b int, anon bool, line int) (inode, error) {
 	s := in.s
-	nd := inode{kind: iRef, anon: anon, line: line, class: "reference"}
+	nd := inode{kind: iRef, anon: anon, line: line, ref: &iref{class: "reference"}}
 	lt := strings.LastIndexByte(s[a:b], '<')
 	if lt >= 0 && s[b-1] == '>' && !in.esc[a+lt] && (lt == 0 || s[a+lt-1] == ' ' || s[a+lt-1] == '\n') && b-1 > a+lt+1 {
 		nd.text = strings.TrimSpace(in.unescape(a, a+lt))
@@ -434,7 +449,7 @@ func (in *inliner) phraseRef(a, b int, anon bool, line int) (inode, error) {
 				nd.text = t.uri
 			}
 		}
-		nd.uri, nd.refname, nd.anon = t.uri, t.refname, false
+		nd.ref.uri, nd.ref.refname, nd.anon = t.uri, t.refname, false
 		if !anon && nd.text != "" {
 			t.name = normName(nd.text)
 			if err := in.p.addTarget(t); err != nil {
@@ -445,7 +460,7 @@ func (in *inliner) phraseRef(a, b int, anon bool, line int) (inode, error) {
 	}
 	nd.text = in.unescape(a, b)
 	if !anon {
-		nd.refname = normName(nd.text)
+		nd.ref.refname = normName(nd.text)
 	}
 	return nd, nil
 }
@@ -461,13 +476,13 @@ func (in *inliner) footnoteRef(k int) match {
 		return match{skip: j}
 	}
 	label := s[k+1 : j]
-	nd := inode{kind: iFootRef, text: label, line: in.lineAt(k)}
+	nd := inode{kind: iFootRef, text: label, line: in.lineAt(k), ref: &iref{}}
 	switch {
 	case label == "#" || label == "*" || isDigits(label):
 	case label != "" && label[0] == '#' && isRefName(label[1:]):
-		nd.refname = normName(label[1:])
+		nd.ref.refname = normName(label[1:])
 	case isRefName(label):
-		nd.kind, nd.refname = iCiteRef, normName(label)
+		nd.kind, nd.ref.refname = iCiteRef, normName(label)
 	default:
 		return match{skip: j}
 	}

@@ -139,16 +139,21 @@ func indentedBlock(ls []line, i int) (block []line, next int, blankFinish bool) 
 // text, and the following indented lines are dedented by their own common
 // indentation. Leading blank lines are dropped.
 func firstKnownIndented(ls []line, i int, first string) (block []line, next int, blankFinish bool) {
-	rest, next, blankFinish := indentedBlock(ls, i+1)
-	block = make([]line, 0, len(rest)+1)
-	if first != "" {
-		block = append(block, line{s: first, n: ls[i].n})
-	}
-	block = append(block, rest...)
+	block, next, blankFinish = withFirst(ls, i, first)
 	for len(block) > 0 && block[0].s == "" {
 		block = block[1:]
 	}
 	return block, next, blankFinish
+}
+
+// withFirst is firstKnownIndented keeping leading blank lines, including
+// an empty first line, which directives need to tell arguments from
+// content.
+func withFirst(ls []line, i int, first string) (block []line, next int, blankFinish bool) {
+	rest, next, blankFinish := indentedBlock(ls, i+1)
+	block = make([]line, 0, len(rest)+1)
+	block = append(block, line{s: first, n: ls[i].n})
+	return append(block, rest...), next, blankFinish
 }
 
 // joinLines returns the text of ls joined with newlines.

@@ -130,9 +130,9 @@ func (r *resolver) count(inl []inode) {
 		nd := &inl[k]
 		switch {
 		case nd.kind == iTarget:
-			nd.id = r.p.newID(nd.refname, "target")
-			if t := r.p.targets[nd.refname]; t != nil && t.id == "" && t.uri == "" && t.refname == "" {
-				t.id = nd.id
+			nd.ref.id = r.p.newID(nd.ref.refname, "target")
+			if t := r.p.targets[nd.ref.refname]; t != nil && t.id == "" && t.uri == "" && t.refname == "" {
+				t.id = nd.ref.id
 			}
 		case nd.anon:
 			r.anonRefs++
@@ -151,15 +151,16 @@ func plainText(inl []inode) string {
 
 // newID returns a unique id made from text as docutils' make_id does: lower
 // case ASCII letters and digits, other runs as "-", no leading digits or
-// hyphens. Empty or taken ids get the fallback prefix and a number.
+// hyphens. An empty id becomes fallback; a taken one gets a number.
 func (p *parser) newID(text, fallback string) string {
 	base := slug(text)
 	if base == "" {
 		base = fallback
 	}
 	id := base
-	for k := 1; p.ids[id]; k++ {
-		id = base + "-" + strconv.Itoa(k)
+	for p.ids[id] {
+		p.idNext[base]++
+		id = base + "-" + strconv.Itoa(p.idNext[base])
 	}
 	p.ids[id] = true
 	return id

@@ -69,7 +69,7 @@ func Classes() []string {
 		// Enumerated list styles.
 		"arabic", "loweralpha", "upperalpha", "lowerroman", "upperroman",
 		// Block constructs.
-		"attribution", "caption", "citation", "code", "contents", "docutils",
+		"attribution", "caption", "citation", "classifier", "code", "contents", "docutils",
 		"doctest-block", "field-list", "figure", "footnote", "label", "legend",
 		"line", "line-block", "literal-block", "option-list", "rubric",
 		"section", "topic", "topic-title",

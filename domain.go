@@ -76,6 +76,24 @@ type User struct {
 	PasswordHash string
 	IsAdmin      bool
 	Created      time.Time
+
+	// EmailVerified says the owner proved they read Email.
+	EmailVerified bool
+	// Service marks an account for CI: no password, no web login, tokens
+	// only; exempt from the two-factor policy.
+	Service bool
+	// TOTPSecret is the authenticator-app secret, sealed with a server key;
+	// empty when TOTP is not enabled.
+	TOTPSecret []byte
+	// TOTPLastStep is the time step of the last accepted TOTP code; codes
+	// at or before it are refused (no replay).
+	TOTPLastStep int64
+	// LoginCount rises with every login and every security change, voiding
+	// pending second-factor tokens and remembered devices issued before.
+	LoginCount int64
+	// PendingEmail is an address the user asked to change to, not yet
+	// verified.
+	PendingEmail string
 }
 
 // Roles a user can hold on a project.

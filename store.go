@@ -25,6 +25,7 @@ type Tx interface {
 	Now() time.Time
 
 	UserTx
+	AccountTx
 	TokenTx
 	ProjectTx
 	ReleaseTx

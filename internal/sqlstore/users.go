@@ -11,8 +11,10 @@ import (
 // CreateUser inserts u and sets its ID and Created time.
 func (t *Tx) CreateUser(ctx context.Context, u *wharf.User) error {
 	u.Created = t.now
-	id, err := t.insertID(ctx, `INSERT INTO users (name, email, password_hash, is_admin, created) VALUES (?, ?, ?, ?, ?)`,
-		u.Name, u.Email, u.PasswordHash, boolInt(u.IsAdmin), micros(u.Created))
+	id, err := t.insertID(ctx, `INSERT INTO users (name, email, password_hash, is_admin, created,
+		email_verified, service, totp_secret, totp_last_step, login_count, pending_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.Name, u.Email, u.PasswordHash, boolInt(u.IsAdmin), micros(u.Created),
+		boolInt(u.EmailVerified), boolInt(u.Service), nonNil(u.TOTPSecret), u.TOTPLastStep, u.LoginCount, u.PendingEmail)
 	if wharf.IsCode(err, wharf.ECONFLICT) {
 		return wharf.Errorf(wharf.ECONFLICT, "User %q already exists.", u.Name)
 	}
@@ -20,16 +22,28 @@ func (t *Tx) CreateUser(ctx context.Context, u *wharf.User) error {
 	return err
 }
 
-const userCols = `id, name, email, password_hash, is_admin, created`
+// nonNil stores an absent byte slice as an empty one (the columns are NOT NULL).
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+const userCols = `id, name, email, password_hash, is_admin, created, email_verified, service, totp_secret, totp_last_step, login_count, pending_email`
 
 func (t *Tx) scanUser(row scanner) (*wharf.User, error) {
 	var u wharf.User
-	var admin int
+	var admin, verified, service int
 	var created int64
-	if err := row.Scan(&u.ID, &u.Name, &u.Email, &u.PasswordHash, &admin, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.Name, &u.Email, &u.PasswordHash, &admin, &created,
+		&verified, &service, &u.TOTPSecret, &u.TOTPLastStep, &u.LoginCount, &u.PendingEmail); err != nil {
 		return nil, t.scanErr(err, "User")
 	}
-	u.IsAdmin = admin != 0
+	u.IsAdmin, u.EmailVerified, u.Service = admin != 0, verified != 0, service != 0
+	if len(u.TOTPSecret) == 0 {
+		u.TOTPSecret = nil
+	}
 	u.Created = fromMicros(created)
 	return &u, nil
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -22,6 +23,11 @@ func Store(t *testing.T, open func(t *testing.T) wharf.Store) {
 		run  func(t *testing.T, s wharf.Store)
 	}{
 		{"Users", testUsers},
+		{"AccountFields", testAccountFields},
+		{"Sessions", testSessions},
+		{"SecurityKeys", testSecurityKeys},
+		{"RecoveryCodes", testRecoveryCodes},
+		{"EmailTokens", testEmailTokens},
 		{"Tokens", testTokens},
 		{"Projects", testProjects},
 		{"ProjectConflicts", testProjectConflicts},
@@ -165,7 +171,7 @@ func testUsers(t *testing.T, s wharf.Store) {
 			return err
 		}
 		for _, got := range []*wharf.User{byName, byID} {
-			if *got != *u {
+			if !reflect.DeepEqual(*got, *u) {
 				t.Errorf("read back %+v, want %+v", *got, *u)
 			}
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 )
 
@@ -53,7 +54,9 @@ func (s *Server) localPath(p string) (string, bool) {
 	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
 		return "", false
 	}
-	if s.prefix != "" && u.Path != s.prefix && !strings.HasPrefix(u.Path, s.prefix+"/") {
+	// Dot segments ("/py/../admin") are resolved before the prefix is
+	// checked, as the browser and http.Redirect will resolve them.
+	if clean := path.Clean(u.Path); s.prefix != "" && clean != s.prefix && !strings.HasPrefix(clean, s.prefix+"/") {
 		return "", false
 	}
 	return p, true

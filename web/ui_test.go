@@ -158,6 +158,7 @@ func TestLocaleSwitch(t *testing.T) {
 		{name: "bad next, foreign referer", query: "locale_id=fa&next=//evil.example", referer: "https://evil.example/", location: "/", cookie: "fa"},
 		{name: "prefix", base: "http://pypi.example.org/py/", query: "locale_id=uk&next=/py/help/", location: "/py/help/", cookie: "uk"},
 		{name: "next outside the prefix", base: "http://pypi.example.org/py/", query: "locale_id=uk&next=/other/", location: "/py/", cookie: "uk"},
+		{name: "dots out of the prefix", base: "http://pypi.example.org/py/", query: "locale_id=uk&next=/py/../other/", location: "/py/", cookie: "uk"},
 		{name: "referer with prefix", base: "http://pypi.example.org/py/", query: "locale_id=uk", referer: "http://pypi.example.org/py/help/", location: "/py/help/", cookie: "uk"},
 	}
 	for _, tt := range tests {

@@ -365,13 +365,30 @@ func (st *state) blockQuote(ls []line, i int) ([]*node, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	q := &node{kind: kBlockQuote, line: ls[i].n, children: children}
-	if k := len(children) - 1; k > 0 && children[k].kind == kParagraph {
-		if rest, ok := attribution(children[k].text); ok {
-			children[k] = &node{kind: kAttribution, line: children[k].line, text: rest}
+	return splitQuotes(children, ls[i].n), next, nil
+}
+
+// splitQuotes makes block quotes of children: a paragraph that starts with
+// an attribution marker ends a quote (it is the quote's attribution), and
+// what follows it is another quote.
+func splitQuotes(children []*node, n int) []*node {
+	var out []*node
+	q := &node{kind: kBlockQuote, line: n}
+	for _, c := range children {
+		if c.kind == kParagraph && len(q.children) > 0 {
+			if rest, ok := attribution(c.text); ok {
+				q.children = append(q.children, &node{kind: kAttribution, line: c.line, text: rest})
+				out = append(out, q)
+				q = &node{kind: kBlockQuote, line: c.line}
+				continue
+			}
 		}
+		q.children = append(q.children, c)
 	}
-	return []*node{q}, next, nil
+	if len(q.children) > 0 || len(out) == 0 {
+		out = append(out, q)
+	}
+	return out
 }
 
 // attribution reports whether text starts with an attribution marker ("--",

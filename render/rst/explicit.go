@@ -56,7 +56,12 @@ func isExplicitStart(s string) bool {
 }
 
 // comment drops the explicit markup block at ls[i].
+// An empty comment ("..") followed by a blank line ends the construct
+// before it and leaves the indented text after it alone.
 func (st *state) comment(ls []line, i int) ([]*node, int, error) {
+	if ls[i].s == ".." && (i+1 == len(ls) || ls[i+1].s == "") {
+		return nil, i + 1, nil
+	}
 	_, next, _ := firstKnownIndented(ls, i, "")
 	return nil, next, nil
 }

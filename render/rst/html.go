@@ -76,7 +76,9 @@ func (w *writer) block(n *node, compact bool) error {
 	case kLiteral, kDoctest:
 		return w.literal(n)
 	case kImage:
-		return w.image(n.img, true)
+		err := w.image(n.img, true)
+		w.raw("\n")
+		return err
 	case kFigure:
 		return w.figure(n)
 	case kCaption:
@@ -104,6 +106,9 @@ func (w *writer) block(n *node, compact bool) error {
 	case kContents:
 		return w.contents(n)
 	case kTargetAnchor:
+		if n.id == "" {
+			return nil
+		}
 		w.raw("<span")
 		w.attr("id", n.id)
 		w.raw("></span>\n")

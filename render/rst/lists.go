@@ -24,9 +24,18 @@ func markerEnd(s string, k int) int {
 }
 
 // item parses the body of a list item or field whose text starts after
-// the marker at s[end:] on ls[i].
+// the marker at s[end:] on ls[i]. The body of a list item with text on its
+// first line is indented like that text; other bodies are indented by the
+// least indentation of their following lines.
 func (st *state) item(ls []line, i, end int, k kind) (*node, int, bool, error) {
-	block, next, blank := firstKnownIndented(ls, i, ls[i].s[end:])
+	var block []line
+	var next int
+	var blank bool
+	if k == kListItem && end < len(ls[i].s) {
+		block, next, blank = knownIndented(ls, i, end)
+	} else {
+		block, next, blank = firstKnownIndented(ls, i, ls[i].s[end:])
+	}
 	children, err := st.p.body(block, st.depth+1, false)
 	if err != nil {
 		return nil, 0, false, err

@@ -156,6 +156,30 @@ func withFirst(ls []line, i int, first string) (block []line, next int, blankFin
 	return append(block, rest...), next, blankFinish
 }
 
+// knownIndented collects the body of a list item whose text starts on
+// ls[i] at column indent: the following lines that are blank or indented by
+// at least indent, all stripped of indent, as docutils' get_known_indented.
+func knownIndented(ls []line, i, indent int) (block []line, next int, blankFinish bool) {
+	j := i + 1
+	for j < len(ls) && (ls[j].s == "" || indentOf(ls[j].s) >= indent) {
+		j++
+	}
+	next = j
+	for j > i+1 && ls[j-1].s == "" {
+		j--
+	}
+	blankFinish = next == len(ls) || ls[next-1].s == ""
+	block = make([]line, 0, j-i)
+	block = append(block, line{s: ls[i].s[min(indent, len(ls[i].s)):], n: ls[i].n})
+	for _, l := range ls[i+1 : j] {
+		if l.s != "" {
+			l.s = l.s[indent:]
+		}
+		block = append(block, l)
+	}
+	return block, next, blankFinish
+}
+
 // joinLines returns the text of ls joined with newlines.
 func joinLines(ls []line) string {
 	var b strings.Builder

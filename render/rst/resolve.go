@@ -58,8 +58,10 @@ func (r *resolver) node(n *node) error {
 		r.role = n.text
 		return nil
 	case kTargetAnchor:
-		n.id = p.newID(n.refname, "target")
-		if t := p.targets[n.refname]; t != nil && t.id == "" {
+		// A target that took the URL of an external target after it
+		// (".. _a:" then ".. _b: URL") is external and needs no anchor.
+		if t := p.targets[n.refname]; t != nil && t.id == "" && t.uri == "" && t.refname == "" {
+			n.id = p.newID(n.refname, "target")
 			t.id = n.id
 		}
 		return nil

@@ -290,45 +290,90 @@ func (st *state) simpleTable(ls []line, i int) (*node, int, error) {
 	cols := columnsOf(border)
 	tl := ls[i+1 : end]
 	g := tableLines(tl)
-	t := &table{}
-	rowStart := -1
-	flush := func(stop int) error {
-		if rowStart < 0 {
-			return nil
+	specs, heads, err := simpleRows(tl, g, i+1, head, cols)
+	if err != nil {
+		return nil, 0, err
+	}
+	t := &table{head: heads}
+	for _, sp := range specs {
+		row, err := st.simpleRow(tl, g, sp, len(cols))
+		if err != nil {
+			return nil, 0, err
 		}
-		for stop > rowStart && tl[stop-1].s == "" {
+		t.rows = append(t.rows, row)
+	}
+	return &node{kind: kTable, line: ls[i].n, table: t}, end + 1, nil
+}
+
+// rowSpec is one row of a simple table: lines [top, bottom) and its
+// columns, merged where a span underline below the row says so.
+type rowSpec struct {
+	top, bottom int
+	cols        [][2]int
+	spans       []int
+}
+
+// simpleRows groups the lines of a simple table into rows: a row starts
+// at a line with text in the first column and takes the lines after it
+// that have none. It also returns the number of header rows.
+func simpleRows(tl []line, g [][]rune, first, head int, cols [][2]int) ([]rowSpec, int, error) {
+	var specs []rowSpec
+	heads, cur := 0, -1
+	closeRow := func(stop int) {
+		if cur < 0 {
+			return
+		}
+		for stop > cur && tl[stop-1].s == "" {
 			stop--
 		}
-		row, err := st.simpleRow(tl, g, rowStart, stop, cols)
-		t.rows = append(t.rows, row)
-		rowStart = -1
-		return err
+		spans := make([]int, len(cols))
+		for k := range spans {
+			spans[k] = 1
+		}
+		specs = append(specs, rowSpec{top: cur, bottom: stop, cols: cols, spans: spans})
+		cur = -1
 	}
 	for k, rs := range g {
 		switch {
-		case i+1+k == head:
-			if err := flush(k); err != nil {
-				return nil, 0, err
-			}
-			t.head = len(t.rows)
-		case len(rs) > 0 && strings.Trim(string(rs), "- ") == "" && rowStart >= 0:
-			if err := flush(k); err != nil {
-				return nil, 0, err
-			}
-			spanColumns(t.rows[len(t.rows)-1], columnsOf(strings.ReplaceAll(string(rs), "-", "=")), cols)
+		case first+k == head:
+			closeRow(k)
+			heads = len(specs)
+		case len(rs) > 0 && strings.Trim(string(rs), "- ") == "" && (cur >= 0 || len(specs) > 0):
+			closeRow(k)
+			sp := &specs[len(specs)-1]
+			sp.cols, sp.spans = mergeColumns(cols, columnsOf(strings.ReplaceAll(string(rs), "-", "=")))
 		case len(rs) > 0 && strings.TrimSpace(string(rs[:min(len(rs), cols[0][1])])) != "":
-			if err := flush(k); err != nil {
-				return nil, 0, err
-			}
-			rowStart = k
-		case rowStart < 0 && len(rs) > 0:
+			closeRow(k)
+			cur = k
+		case cur < 0 && len(rs) > 0:
 			return nil, 0, errorf(tl[k].n, "Malformed table: text in first column missing.")
 		}
 	}
-	if err := flush(len(tl)); err != nil {
-		return nil, 0, err
+	closeRow(len(g))
+	return specs, heads, nil
+}
+
+// mergeColumns merges the table's columns under each run of a span
+// underline and returns the merged columns and how many each spans.
+func mergeColumns(cols, runs [][2]int) ([][2]int, []int) {
+	var out [][2]int
+	var spans []int
+	c := 0
+	for _, r := range runs {
+		first := c
+		for c < len(cols) && cols[c][0] < r[1] {
+			c++
+		}
+		if first < c {
+			out = append(out, [2]int{cols[first][0], cols[c-1][1]})
+			spans = append(spans, c-first)
+		}
 	}
-	return &node{kind: kTable, line: ls[i].n, table: t}, end + 1, nil
+	for ; c < len(cols); c++ {
+		out = append(out, cols[c])
+		spans = append(spans, 1)
+	}
+	return out, spans
 }
 
 // isAdornmentOf reports whether s is a run of c.
@@ -351,10 +396,12 @@ func columnsOf(border string) [][2]int {
 	return cols
 }
 
-// simpleRow builds the cells of rows [top, bottom) of a simple table,
-// refusing text in the margins between columns.
-func (st *state) simpleRow(tl []line, g [][]rune, top, bottom int, cols [][2]int) ([]cell, error) {
-	for r := top; r < bottom; r++ {
+// simpleRow builds the cells of one simple table row, refusing text in
+// the margins between its columns. The last column of the table extends to
+// the end of each line.
+func (st *state) simpleRow(tl []line, g [][]rune, sp rowSpec, ncols int) ([]cell, error) {
+	cols := sp.cols
+	for r := sp.top; r < sp.bottom; r++ {
 		for c := 1; c < len(cols); c++ {
 			for k := cols[c-1][1]; k < cols[c][0] && k < len(g[r]); k++ {
 				if g[r][k] != ' ' {
@@ -364,45 +411,18 @@ func (st *state) simpleRow(tl []line, g [][]rune, top, bottom int, cols [][2]int
 		}
 	}
 	row := make([]cell, len(cols))
+	covered := 0
 	for c, col := range cols {
+		covered += sp.spans[c]
 		right := col[1]
-		if c == len(cols)-1 {
+		if covered == ncols {
 			right = -1
 		}
-		body, err := st.cellBody(tl, g, top, bottom, col[0], right)
+		body, err := st.cellBody(tl, g, sp.top, sp.bottom, col[0], right)
 		if err != nil {
 			return nil, err
 		}
-		row[c] = cell{rowspan: 1, colspan: 1, body: body}
+		row[c] = cell{rowspan: 1, colspan: sp.spans[c], body: body}
 	}
 	return row, nil
-}
-
-// spanColumns merges the cells of row according to a column span
-// underline ("-----  ------------") whose runs cover several columns.
-func spanColumns(row []cell, spans, cols [][2]int) {
-	if len(row) != len(cols) {
-		return
-	}
-	var merged []cell
-	c := 0
-	for _, sp := range spans {
-		first := c
-		for c < len(cols) && cols[c][0] < sp[1] {
-			c++
-		}
-		if first >= c {
-			continue
-		}
-		m := row[first]
-		m.colspan = c - first
-		for k := first + 1; k < c; k++ {
-			m.body = append(m.body, row[k].body...)
-		}
-		merged = append(merged, m)
-	}
-	copy(row, merged)
-	for k := len(merged); k < len(row); k++ {
-		row[k] = cell{}
-	}
 }

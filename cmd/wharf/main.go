@@ -31,6 +31,7 @@ Commands:
   delete   PROJECT VERSION [FILENAME]
   import   DIR --user NAME [--jobs N]
   fsck     [--repair]
+  render   [--type TYPE] FILE|-
   log      key | audit
            witness --index URL --key VERIFIER [--witness-key FILE]
            witness-key [--witness-key FILE] [--name NAME]
@@ -54,6 +55,7 @@ func commands() map[string]command {
 		"delete":  runDelete,
 		"import":  runImport,
 		"fsck":    runFsck,
+		"render":  runRender,
 		"log":     runLog,
 		"verify":  runVerify,
 	}

@@ -271,7 +271,8 @@ func TestProjectCommands(t *testing.T) {
 
 func TestFsck(t *testing.T) {
 	c := newCLI(t)
-	if stdout := c.must("fsck"); stdout != "checked 0 files: 0 problems, 0 unreferenced blobs\n" {
+	want := "transparency log: 0 records, latest checkpoint -1, 0 files checked: 0 problems\nchecked 0 files: 0 problems, 0 unreferenced blobs\n"
+	if stdout := c.must("fsck"); stdout != want {
 		t.Errorf("fsck of a fresh store: %q", stdout)
 	}
 	c.must("user", "create", "alice", "--email", "alice@example.org")

@@ -42,11 +42,11 @@ func layer(path string) string {
 	switch {
 	case path == "wharf":
 		return "domain"
-	case path == "wharf/pep440", path == "wharf/tlog", strings.HasPrefix(path, "wharf/tlog/"), path == "wharf/dist", strings.HasPrefix(path, "wharf/dist/"), strings.HasPrefix(path, "wharf/auth/"):
+	case path == "wharf/pep440", path == "wharf/i18n", path == "wharf/render", strings.HasPrefix(path, "wharf/render/"), path == "wharf/tlog", strings.HasPrefix(path, "wharf/tlog/"), path == "wharf/dist", strings.HasPrefix(path, "wharf/dist/"), strings.HasPrefix(path, "wharf/auth/"):
 		return "leaf"
 	case path == "wharf/internal/sqlstore":
 		return "sqlshared"
-	case path == "wharf/sqlite", path == "wharf/diskblob":
+	case path == "wharf/sqlite", path == "wharf/diskblob", path == "wharf/smtpmail":
 		return "adapter"
 	case path == "wharf/translog":
 		return "logcore"

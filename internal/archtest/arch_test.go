@@ -113,6 +113,7 @@ func TestUseCasesKnowNoHTTP(t *testing.T) {
 func TestBinaryHasNoTestCode(t *testing.T) {
 	for _, p := range listPackages(t, "-deps", "wharf/cmd/wharf") {
 		if p.ImportPath == "testing" || strings.HasPrefix(p.ImportPath, "wharf/internal/storetest") || p.ImportPath == "wharf/internal/testutil" ||
+			p.ImportPath == "wharf/internal/smtptest" ||
 			strings.HasPrefix(p.ImportPath, "net/http/httptest") {
 			t.Errorf("the wharf binary depends on test-only package %s", p.ImportPath)
 		}

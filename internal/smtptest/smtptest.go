@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"strconv"
 	"sync"
@@ -100,13 +101,20 @@ func StartConfig(t testing.TB, cfg Config) *Server {
 	s.srv.ReadTimeout = 30 * time.Second
 	s.srv.WriteTimeout = 30 * time.Second
 	s.srv.MaxMessageBytes = 10 << 20
+	// Failed handshakes and dropped connections are what some tests are
+	// about; they are not worth a line on stderr.
+	s.srv.ErrorLog = log.New(io.Discard, "", 0)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		_ = s.srv.Serve(ln)
 	}()
 	t.Cleanup(func() {
+		// Serve may not have registered the listener with the server yet,
+		// in which case Close would miss it; closing it here too ends
+		// Serve either way.
 		_ = s.srv.Close()
+		_ = ln.Close()
 		<-done
 	})
 	return s

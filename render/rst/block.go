@@ -14,8 +14,11 @@ type parser struct {
 	targets map[string]*target // by normalised reference name
 	anon    []*target          // anonymous targets in document order
 	substs  map[string]*subst  // by exact name
-	notes   []*node            // footnotes in document order
-	cites   []*node            // citations in document order
+	// substFold finds substitutions by normalised name when no name
+	// matches exactly, as docutils does.
+	substFold map[string]*subst
+	notes     []*node // footnotes in document order
+	cites     []*node // citations in document order
 	// noteByName finds footnotes by label or name and citations by name;
 	// autoNotes and symNotes are the [#] and [*] footnotes that [#]_ and
 	// [*]_ references take in order.
@@ -63,9 +66,11 @@ func newParser(opt Options) *parser {
 		opt:     opt,
 		targets: map[string]*target{},
 		substs:  map[string]*subst{},
-		roles:   map[string]string{},
-		ids:     map[string]bool{},
-		idNext:  map[string]int{},
+
+		substFold: map[string]*subst{},
+		roles:     map[string]string{},
+		ids:       map[string]bool{},
+		idNext:    map[string]int{},
 
 		noteByName: map[string]*node{},
 	}
@@ -76,6 +81,9 @@ func newParser(opt Options) *parser {
 func (p *parser) parseDocument(ls []line) (*node, error) {
 	flat, err := p.body(ls, 0, true)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTransitions(flat); err != nil {
 		return nil, err
 	}
 	doc := &node{kind: kDocument}
@@ -93,6 +101,26 @@ func (p *parser) parseDocument(ls []line) (*node, error) {
 		stack = append(stack, n)
 	}
 	return doc, nil
+}
+
+// checkTransitions applies docutils' rules for transitions at the top
+// level, where flat holds sections as their titles: not first in the
+// document or a section, not next to each other, not last.
+func checkTransitions(flat []*node) error {
+	for k, n := range flat {
+		if n.kind != kTransition {
+			continue
+		}
+		switch {
+		case k == 0 || flat[k-1].kind == kSection:
+			return errorf(n.line, "Document or section may not begin with a transition.")
+		case flat[k-1].kind == kTransition:
+			return errorf(n.line, "At least one body element must separate transitions; adjacent transitions are not allowed.")
+		case k == len(flat)-1:
+			return errorf(n.line, "Document may not end with a transition.")
+		}
+	}
+	return nil
 }
 
 // body parses ls, a run of lines dedented to column 0, into block nodes.
@@ -222,9 +250,6 @@ func (st *state) line(ls []line, i int) ([]*node, int, error, bool) {
 	if i+1 >= len(ls) || ls[i+1].s == "" {
 		if len(over) < 4 {
 			return nil, 0, nil, false
-		}
-		if !st.top {
-			return nil, 0, errorf(ls[i].n, "Unexpected section title or transition."), true
 		}
 		return []*node{{kind: kTransition, line: ls[i].n}}, i + 1, nil, true
 	}

@@ -186,12 +186,7 @@ func (w *writer) href(refname, uri string, line int) (string, error) {
 func (w *writer) substitution(nd inode) error {
 	sub, ok := w.p.substs[nd.text]
 	if !ok {
-		for name, s := range w.p.substs {
-			if normName(name) == normName(nd.text) {
-				sub, ok = s, true
-				break
-			}
-		}
+		sub, ok = w.p.substFold[normName(nd.text)]
 	}
 	if !ok {
 		return errorf(nd.line, "Undefined substitution referenced: %q.", nd.text)

@@ -14,7 +14,10 @@ func (p *parser) resolve(doc *node) error {
 	if err := r.walk(doc.children); err != nil {
 		return err
 	}
-	for _, sub := range p.substs {
+	for name, sub := range p.substs {
+		if _, ok := p.substFold[normName(name)]; !ok || name < p.substFold[normName(name)].name {
+			p.substFold[normName(name)] = sub
+		}
 		if sub.img != nil || sub.raw {
 			continue
 		}

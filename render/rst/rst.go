@@ -9,7 +9,9 @@ import (
 type Options struct {
 	// Highlight, when set, returns HTML for a code block's body in language
 	// lang ("" if none was given); ok=false means "not highlighted", and the
-	// renderer then escapes the code itself. Its output is trusted as HTML.
+	// renderer then escapes the code itself. Its output is inserted as is
+	// inside <pre class="code">…</pre>, so it must be markup the caller
+	// trusts (the sanitizer sees it too).
 	Highlight func(lang, code string) (html string, ok bool)
 	// MaxDepth bounds the nesting of block structure (block quotes, lists,
 	// directives inside directives). Zero means the default, 32.

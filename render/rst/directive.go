@@ -228,7 +228,7 @@ func (d *directive) image() (*image, error) {
 	}
 	if t, ok := d.opts["target"]; ok {
 		tg := &target{}
-		_ = setTargetURI(tg, strings.Join(strings.Fields(t), ""))
+		setTargetURI(tg, strings.Join(strings.Fields(t), ""))
 		img.target, img.targetRef = tg.uri, tg.refname
 		if img.target == "" && img.targetRef == "" {
 			return nil, d.errorf("invalid option value for \"target\".")

@@ -139,18 +139,8 @@ func targetNameEnd(s string) int {
 		}
 		return k
 	}
-	for k := 1; k < len(s); k++ {
-		switch s[k] {
-		case '\\':
-			k++
-		case ':':
-			if k+1 == len(s) || s[k+1] == ' ' {
-				if k == 1 {
-					return 0
-				}
-				return k + 1
-			}
-		}
+	if k := closingColon(s, 1); k > 1 {
+		return k + 1
 	}
 	return 0
 }
@@ -162,20 +152,9 @@ func (st *state) explicitTarget(ls []line, i int, name string, end int) ([]*node
 	if strings.HasPrefix(name, "`") && strings.HasSuffix(name, "`") && len(name) >= 2 {
 		name = name[1 : len(name)-1]
 	}
-	var b strings.Builder
-	for _, l := range block {
-		b.WriteString(strings.TrimSpace(l.s))
-	}
-	t := &target{line: ls[i].n}
-	if err := setTargetURI(t, b.String()); err != nil {
-		return nil, 0, err
-	}
+	t := linkTarget(block, ls[i].n)
 	if name == "_" {
-		if t.uri == "" && t.refname == "" {
-			return nil, 0, errorf(ls[i].n, "Anonymous hyperlink target without a URL.")
-		}
-		st.p.anon = append(st.p.anon, t)
-		return nil, next, nil
+		return nil, next, st.p.addAnonymous(t)
 	}
 	t.name = normName(unescape(name))
 	if err := st.p.addTarget(t); err != nil {
@@ -192,42 +171,53 @@ func (st *state) explicitTarget(ls []line, i int, name string, end int) ([]*node
 	return nil, next, nil
 }
 
-// setTargetURI interprets a target's link block: a reference ending in an
+// linkTarget makes a target of a link block (whose lines are joined with
+// their whitespace removed).
+func linkTarget(block []line, n int) *target {
+	var b strings.Builder
+	for _, l := range block {
+		b.WriteString(strings.TrimSpace(l.s))
+	}
+	t := &target{line: n}
+	setTargetURI(t, b.String())
+	return t
+}
+
+// addAnonymous records an anonymous target, which must have a URL.
+func (p *parser) addAnonymous(t *target) error {
+	if t.uri == "" && t.refname == "" {
+		return errorf(t.line, "Anonymous hyperlink target without a URL.")
+	}
+	p.anon = append(p.anon, t)
+	return nil
+}
+
+// setTargetURI interprets a target's link: a reference ending in an
 // unescaped "_" makes the target indirect; anything else is a URL.
-func setTargetURI(t *target, s string) error {
+func setTargetURI(t *target, s string) {
 	if strings.HasSuffix(s, "_") && !strings.HasSuffix(s, "\\_") {
 		ref := strings.TrimSuffix(s, "_")
 		if strings.HasPrefix(ref, "`") && strings.HasSuffix(ref, "`") && len(ref) >= 2 {
 			t.refname = normName(unescape(ref[1 : len(ref)-1]))
-			return nil
+			return
 		}
 		if isRefName(ref) {
 			t.refname = normName(ref)
-			return nil
+			return
 		}
 	}
 	t.uri = unescape(s)
-	return nil
 }
 
 // anonymousShorthand parses "__ URL", the short form of ".. __: URL".
 func (st *state) anonymousShorthand(ls []line, i int) ([]*node, int, error) {
 	block, next, blank := firstKnownIndented(ls, i, strings.TrimPrefix(ls[i].s, "__"))
-	var b strings.Builder
-	for _, l := range block {
-		b.WriteString(strings.TrimSpace(l.s))
-	}
-	t := &target{line: ls[i].n}
-	if err := setTargetURI(t, b.String()); err != nil {
+	if err := st.p.addAnonymous(linkTarget(block, ls[i].n)); err != nil {
 		return nil, 0, err
 	}
-	if t.uri == "" && t.refname == "" {
-		return nil, 0, errorf(ls[i].n, "Anonymous hyperlink target without a URL.")
-	}
-	if !blank {
+	if !blank && !isExplicitStart(ls[next].s) {
 		return nil, 0, errorf(ls[next].n, "Explicit markup ends without a blank line; unexpected unindent.")
 	}
-	st.p.anon = append(st.p.anon, t)
 	return nil, next, nil
 }
 

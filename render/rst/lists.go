@@ -281,23 +281,11 @@ func fieldMarker(s string) int {
 	if len(s) < 3 || s[0] != ':' || s[1] == ' ' || s[1] == ':' {
 		return 0
 	}
-	for k := 1; k < len(s); k++ {
-		switch s[k] {
-		case '\\':
-			k++
-		case ':':
-			if k+1 == len(s) || s[k+1] == ' ' {
-				if s[k-1] == ' ' {
-					return 0
-				}
-				return markerEnd(s, k+1)
-			}
-			if s[k+1] == '`' {
-				return 0
-			}
-		}
+	k := closingColon(s, 1)
+	if k < 0 || s[k-1] == ' ' || strings.Contains(s[1:k], ":`") {
+		return 0
 	}
-	return 0
+	return markerEnd(s, k+1)
 }
 
 // fieldList parses consecutive fields.

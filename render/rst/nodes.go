@@ -1,6 +1,9 @@
 package rst
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // line is one source line after normalisation; s has no trailing spaces and
 // n is its 1-based number in the source, kept for error messages.
@@ -105,18 +108,7 @@ func indentOf(s string) int {
 // ended at a blank line or at the end of input (docutils' "blank finish").
 func indentedBlock(ls []line, i int) (block []line, next int, blankFinish bool) {
 	j := i
-	minIndent := -1
-	for j < len(ls) {
-		s := ls[j].s
-		if s != "" {
-			ind := indentOf(s)
-			if ind == 0 {
-				break
-			}
-			if minIndent < 0 || ind < minIndent {
-				minIndent = ind
-			}
-		}
+	for j < len(ls) && (ls[j].s == "" || indentOf(ls[j].s) > 0) {
 		j++
 	}
 	next = j
@@ -124,14 +116,7 @@ func indentedBlock(ls []line, i int) (block []line, next int, blankFinish bool) 
 		j--
 	}
 	blankFinish = next == len(ls) || (next > 0 && ls[next-1].s == "")
-	block = make([]line, 0, j-i)
-	for _, l := range ls[i:j] {
-		if l.s != "" {
-			l.s = l.s[minIndent:]
-		}
-		block = append(block, l)
-	}
-	return block, next, blankFinish
+	return dedent(slices.Clone(ls[i:j])), next, blankFinish
 }
 
 // firstKnownIndented is indentedBlock for constructs whose first line holds
@@ -178,6 +163,40 @@ func knownIndented(ls []line, i, indent int) (block []line, next int, blankFinis
 		block = append(block, l)
 	}
 	return block, next, blankFinish
+}
+
+// dedent strips the common indentation of the non-blank lines of block
+// in place and returns it.
+func dedent(block []line) []line {
+	minIndent := -1
+	for _, l := range block {
+		if l.s != "" && (minIndent < 0 || indentOf(l.s) < minIndent) {
+			minIndent = indentOf(l.s)
+		}
+	}
+	for k := range block {
+		if block[k].s != "" {
+			block[k].s = block[k].s[minIndent:]
+		}
+	}
+	return block
+}
+
+// closingColon returns the index of the first colon at or after from that
+// is not escaped and is followed by a space or the end of s, or -1. It
+// ends field names and hyperlink target names.
+func closingColon(s string, from int) int {
+	for k := from; k < len(s); k++ {
+		switch s[k] {
+		case '\\':
+			k++
+		case ':':
+			if k+1 == len(s) || s[k+1] == ' ' {
+				return k
+			}
+		}
+	}
+	return -1
 }
 
 // joinLines returns the text of ls joined with newlines.

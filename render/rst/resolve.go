@@ -31,8 +31,7 @@ func (p *parser) resolve(doc *node) error {
 	if r.anonRefs != len(p.anon) {
 		return errorf(1, "Anonymous hyperlink mismatch: %d references but %d targets.", r.anonRefs, len(p.anon))
 	}
-	p.numberFootnotes()
-	return nil
+	return p.numberFootnotes()
 }
 
 // resolver carries the walk's state: the default role and counts.
@@ -213,8 +212,9 @@ func foldLatin(r rune) (string, bool) {
 }
 
 // numberFootnotes gives auto-numbered footnotes the numbers manual ones
-// did not take, and auto-symbol footnotes their symbols, in order.
-func (p *parser) numberFootnotes() {
+// did not take, and auto-symbol footnotes their symbols, in order, and
+// indexes footnotes and citations by name.
+func (p *parser) numberFootnotes() error {
 	used := map[string]bool{}
 	for _, n := range p.notes {
 		if isDigits(n.label) {
@@ -241,15 +241,17 @@ func (p *parser) numberFootnotes() {
 	}
 	for _, n := range p.notes {
 		if n.refname == "" {
-			n.refname = n.label
+			continue
 		}
-		if _, ok := p.noteByName[n.refname]; !ok {
-			p.noteByName[n.refname] = n
+		if _, dup := p.noteByName[n.refname]; dup {
+			return errorf(n.line, "Duplicate explicit target name: %q.", n.refname)
 		}
+		p.noteByName[n.refname] = n
 	}
 	for _, n := range p.cites {
 		p.noteByName[n.refname] = n
 	}
+	return nil
 }
 
 // symbol returns the k-th auto-symbol footnote label.

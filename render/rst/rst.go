@@ -71,12 +71,12 @@ func Classes() []string {
 		// Enumerated list styles.
 		"arabic", "loweralpha", "upperalpha", "lowerroman", "upperroman",
 		// Block constructs.
-		"attribution", "caption", "citation", "classifier", "code", "contents", "docutils",
+		"attribution", "caption", "citation", "classifier", "code", "contents",
 		"doctest-block", "field-list", "figure", "footnote", "label", "legend",
 		"line", "line-block", "literal-block", "option-list", "rubric",
 		"section", "topic", "topic-title",
 		// Inline constructs.
-		"citation-reference", "footnote-reference", "literal", "pep-reference",
+		"citation-reference", "footnote-reference", "pep-reference",
 		"reference", "rfc-reference",
 	}
 }

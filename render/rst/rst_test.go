@@ -68,6 +68,8 @@ func TestErrors(t *testing.T) {
 		{"transition last", "para\n\n----\n", `line 3: Document may not end with a transition.`},
 		{"adjacent transitions", "para\n\n----\n\n----\n\npara\n", `line 5: At least one body element must separate transitions; adjacent transitions are not allowed.`},
 		{"transition after title", "T\n=\n\n----\n\npara\n", `line 4: Document or section may not begin with a transition.`},
+		{"duplicate footnote", "[1]_\n\n.. [1] a\n.. [1] b\n", `line 4: Duplicate explicit target name: "1".`},
+		{"auto footnote by number", "[#]_ [1]_\n\n.. [#] a\n", `line 1: Unknown target name: "1".`},
 		{"pep", ":pep:`x`\n", `line 1: PEP number must be a number from 0 to 9999; "x" is invalid.`},
 		{"empty admonition", ".. note::\n", `line 1: The "note" admonition is empty; content required.`},
 		{"footnote unknown", "See [3]_.\n", `line 1: Unknown target name: "3".`},

@@ -57,17 +57,7 @@ func (st *state) cellBody(ls []line, g [][]rune, top, bottom, left, right int) (
 		}
 		block = append(block, line{s: s, n: ls[r].n})
 	}
-	minIndent := -1
-	for _, l := range block {
-		if l.s != "" && (minIndent < 0 || indentOf(l.s) < minIndent) {
-			minIndent = indentOf(l.s)
-		}
-	}
-	for k := range block {
-		if block[k].s != "" {
-			block[k].s = block[k].s[minIndent:]
-		}
-	}
+	dedent(block)
 	return st.p.body(block, st.depth+1, false)
 }
 

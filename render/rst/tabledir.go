@@ -178,16 +178,6 @@ func cellLines(s string, n int) []line {
 	for k, p := range parts {
 		ls[k] = line{s: strings.TrimRight(p, " "), n: n + k}
 	}
-	minIndent := -1
-	for _, l := range ls {
-		if l.s != "" && (minIndent < 0 || indentOf(l.s) < minIndent) {
-			minIndent = indentOf(l.s)
-		}
-	}
-	for k := range ls {
-		if ls[k].s != "" {
-			ls[k].s = ls[k].s[minIndent:]
-		}
-	}
+	dedent(ls)
 	return ls
 }

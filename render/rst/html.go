@@ -10,13 +10,14 @@ import (
 // the document passes through esc; tags, attribute names and classes come
 // only from this file.
 type writer struct {
-	p        *parser
-	opt      Options
-	b        strings.Builder
-	autoRef  int     // [#]_ references rendered so far
-	symRef   int     // [*]_ references rendered so far
-	sections []*node // enclosing sections, for local tables of contents
-	doc      *node
+	p         *parser
+	opt       Options
+	b         strings.Builder
+	autoRef   int     // [#]_ references rendered so far
+	symRef    int     // [*]_ references rendered so far
+	substWork int     // substitution references expanded so far
+	sections  []*node // enclosing sections, for local tables of contents
+	doc       *node
 }
 
 // esc writes s escaped for text and attribute values.

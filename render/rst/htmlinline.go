@@ -2,6 +2,10 @@ package rst
 
 import "strconv"
 
+// maxSubstitutions bounds the substitution references expanded in one
+// document, counting those inside substitutions.
+const maxSubstitutions = 1 << 18
+
 // table writes a table with its title, header rows and spans.
 func (w *writer) table(n *node) error {
 	t := n.table
@@ -193,6 +197,11 @@ func (w *writer) substitution(nd inode) error {
 	}
 	if w.p.inSubst > 8 {
 		return errorf(sub.line, "Circular substitution definition referenced: %q.", sub.name)
+	}
+	// Substitutions that refer to each other can multiply the output
+	// exponentially; the bound is far above what documents use.
+	if w.substWork++; w.substWork > maxSubstitutions {
+		return errorf(nd.line, "too many substitutions")
 	}
 	link := nd.ref.refname != "" || nd.anon
 	if link {

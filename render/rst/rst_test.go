@@ -152,6 +152,7 @@ func TestPathological(t *testing.T) {
 		{"wide simple table", "=" + strings.Repeat(" =", 5000) + "\n" + strings.Repeat("a ", 5000) + "\n=" + strings.Repeat(" =", 5000) + "\n"},
 		{"footnotes", strings.Repeat("[#]_ ", 20_000) + "\n\n" + strings.Repeat(".. [#] x\n", 20_000)},
 		{"substitutions", strings.Repeat("|a| ", 50_000) + "\n\n.. |a| replace:: b\n"},
+		{"substitution bomb", strings.Repeat("|a| ", 5_000) + "\n\n" + substBomb()},
 		{"tabs and feeds", strings.Repeat("\t\f\v\r", 100_000)},
 		{"one megabyte", strings.Repeat("Some *text* with a `link <http://example.org/>`_ and ``code``.\n\n", 16_000)},
 	}
@@ -171,6 +172,15 @@ func TestPathological(t *testing.T) {
 			}
 		})
 	}
+}
+
+// substBomb defines substitutions that each expand to two of the next.
+func substBomb() string {
+	var b strings.Builder
+	for c := 'a'; c < 'h'; c++ {
+		b.WriteString(".. |" + string(c) + "| replace:: |" + string(c+1) + "| |" + string(c+1) + "|\n")
+	}
+	return b.String() + ".. |h| replace:: boom\n"
 }
 
 // nested concatenates line(d) for d from 0 to n-1.

@@ -32,6 +32,7 @@ type Tx interface {
 	FileTx
 	JournalTx
 	LogTx
+	BrowseTx
 }
 
 // UserTx reads and writes accounts.

@@ -46,6 +46,7 @@ func Store(t *testing.T, open func(t *testing.T) wharf.Store) {
 		{"Events", testEvents},
 		{"Log", testLog},
 		{"FileLogIndex", testFileLogIndex},
+		{"Descriptions", testDescriptions}, {"Counts", testCounts}, {"NewestReleases", testNewestReleases}, {"UserProjects", testUserProjects},
 		{"Rollback", testRollback},
 		{"ViewIsReadOnly", testViewReadOnly},
 		{"NowIsFixed", testNowFixed},

@@ -89,6 +89,13 @@ type AccountTx interface {
 	// already used or not the user's.
 	BurnRecoveryCode(ctx context.Context, userID, id int64, at time.Time) error
 
+	// UserLoggedInFrom reports whether the user ever logged in from ip
+	// (an account:login:success event with that address).
+	UserLoggedInFrom(ctx context.Context, userID int64, ip string) (bool, error)
+
+	// UserHasRoles reports whether the user holds a role on any project.
+	UserHasRoles(ctx context.Context, userID int64) (bool, error)
+
 	AddEmailToken(ctx context.Context, t *EmailToken) error
 	// UseEmailToken marks the token used and returns it; ENOTFOUND if it
 	// does not exist, was used, or expired before now.

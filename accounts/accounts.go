@@ -19,6 +19,7 @@ type Service struct {
 	store    wharf.Store
 	tokens   *token.Service
 	location string // the index's base URL, the macaroons' location
+	web      *webState
 }
 
 // New returns a Service.

@@ -21,9 +21,13 @@ func (t *Tx) UpdateUser(ctx context.Context, u *wharf.User) error {
 		nonNil(u.TOTPSecret), u.TOTPLastStep, u.LoginCount, boolInt(u.Service), u.ID)
 }
 
-// CreateSession stores a session; Created and LastSeen default to now.
+// CreateSession stores a session; LastSeen is now, Created and AuthAt
+// default to now.
 func (t *Tx) CreateSession(ctx context.Context, s *wharf.Session) error {
-	s.Created, s.LastSeen = t.now, t.now
+	if s.Created.IsZero() {
+		s.Created = t.now
+	}
+	s.LastSeen = t.now
 	if s.AuthAt.IsZero() {
 		s.AuthAt = t.now
 	}
@@ -157,4 +161,19 @@ func (t *Tx) UseEmailToken(ctx context.Context, hash, purpose string, now time.T
 	}
 	e.Used = true
 	return &e, nil
+}
+
+// UserLoggedInFrom reports whether the user ever logged in from ip.
+func (t *Tx) UserLoggedInFrom(ctx context.Context, userID int64, ip string) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE user_id = ? AND tag = 'account:login:success' AND ip = ? LIMIT 1) AS x`,
+		userID, ip).Scan(&n)
+	return n > 0, t.mapErr(err)
+}
+
+// UserHasRoles reports whether the user holds a role on any project.
+func (t *Tx) UserHasRoles(ctx context.Context, userID int64) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM roles WHERE user_id = ? LIMIT 1) AS x`, userID).Scan(&n)
+	return n > 0, t.mapErr(err)
 }

@@ -336,4 +336,3 @@ func (s *Service) ChangePassword(ctx context.Context, actor wharf.Actor, cur *Cu
 	s.notify(ctx, cur.User, "Your password was changed", "Your account's password was changed, and your other sessions were logged out.")
 	return s.rotateSession(ctx, cur, s.web.now())
 }
-

@@ -54,10 +54,10 @@ const (
 
 // keys are the purpose keys derived from the server secret.
 type keys struct {
-	pending  []byte          // signs second-factor-pending tokens
-	remember []byte          // signs remember-device cookies
-	state    *secretbox.Box  // seals WebAuthn and TOTP enrolment state
-	totp     *secretbox.Box  // seals TOTP secrets at rest
+	pending  []byte         // signs second-factor-pending tokens
+	remember []byte         // signs remember-device cookies
+	state    *secretbox.Box // seals WebAuthn and TOTP enrolment state
+	totp     *secretbox.Box // seals TOTP secrets at rest
 	recovery *recovery.Hasher
 }
 

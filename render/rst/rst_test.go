@@ -2,6 +2,8 @@ package rst_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -231,6 +233,12 @@ func FuzzToHTML(f *testing.F) {
 		".. csv-table:: T\n   :header: x, y\n\n   1, \"2, 3\"\n",
 	} {
 		f.Add(s)
+	}
+	golden, _ := filepath.Glob("testdata/*.rst")
+	for _, name := range golden {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(string(b))
+		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if len(s) > 1<<16 {

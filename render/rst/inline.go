@@ -354,6 +354,13 @@ func isWordRune(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
+// suffixEnd is a possible end of interpreted text: where its suffix ends
+// and the role the suffix names.
+type suffixEnd struct {
+	at   int
+	role string
+}
+
 // interpretedEnd finds the closing backquote of interpreted text whose
 // content starts at from, with its optional role or reference suffix.
 func (in *inliner) interpretedEnd(from int) (cs, end int, role string, ref, anon bool) {
@@ -370,24 +377,18 @@ func (in *inliner) interpretedEnd(from int) (cs, end int, role string, ref, anon
 				suffixRole = strings.ToLower(rest[:e])
 			}
 		}
-		cands := []int{after}
+		// The end may carry a role suffix, then a reference suffix; the
+		// longest reading that ends acceptably wins, as in docutils' regexp.
+		ends := []suffixEnd{{after, ""}}
 		if suffixRole != "" {
-			cands = append([]int{after + len(suffixRole) + 2}, cands...)
+			ends = []suffixEnd{{after + len(suffixRole) + 2, suffixRole}, {after, ""}}
 		}
-		for ci, c := range cands {
-			if e, an, isRef := in.refEnd(c); isRef && in.endOK(e) {
-				r := ""
-				if ci == 0 && suffixRole != "" {
-					r = suffixRole
-				}
-				return j, e, r, true, an
+		for _, c := range ends {
+			if e, an, isRef := in.refEnd(c.at); isRef && in.endOK(e) {
+				return j, e, c.role, true, an
 			}
-			if in.endOK(c) {
-				r := ""
-				if ci == 0 && suffixRole != "" {
-					r = suffixRole
-				}
-				return j, c, r, false, false
+			if in.endOK(c.at) {
+				return j, c.at, c.role, false, false
 			}
 		}
 	}

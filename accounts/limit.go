@@ -72,8 +72,8 @@ func (l *limiter) check(key string, now time.Time) error {
 		}
 		if in >= w.N {
 			// The oldest hit inside the window leaves it first.
-			wait := w.Per - now.Sub(hs[len(hs)-in])
-			return &RateError{Wait: wait}
+			re := &RateError{Wait: w.Per - now.Sub(hs[len(hs)-in])}
+			return wharf.WrapError(wharf.ETOOMANY, re.Error(), re)
 		}
 	}
 	return nil
@@ -109,7 +109,8 @@ func (l *limiter) reset(key string) {
 	delete(l.hits, key)
 }
 
-// RateError is a rate limit hit; web answers 429 with Retry-After.
+// RateError is a rate limit hit, wrapped in an ETOOMANY error; web finds
+// it with errors.As and answers 429 with Retry-After.
 type RateError struct {
 	Wait time.Duration
 }
@@ -117,9 +118,6 @@ type RateError struct {
 func (e *RateError) Error() string {
 	return fmt.Sprintf("There have been too many attempts. Try again in %s.", humanWait(e.Wait))
 }
-
-// Code makes RateError a coded wharf error.
-func (e *RateError) Code() string { return wharf.ETOOMANY }
 
 func humanWait(d time.Duration) string {
 	switch {

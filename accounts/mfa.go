@@ -20,9 +20,9 @@ type TOTPEnrolment struct {
 	State  string
 }
 
-// errNeedRecovery is returned when a first second factor is added before
+// ErrNeedRecovery is returned when a first second factor is added before
 // recovery codes were generated and one was entered back.
-var errNeedRecovery = wharf.Errorf(wharf.EFORBIDDEN, "Generate recovery codes and enter one of them before adding a second factor, so that losing it cannot lock you out.")
+var ErrNeedRecovery = wharf.Errorf(wharf.EFORBIDDEN, "Generate recovery codes and enter one of them before adding a second factor, so that losing it cannot lock you out.")
 
 // BeginTOTP makes a new TOTP key for the user to add to an app. It needs
 // sudo mode.
@@ -131,7 +131,7 @@ func (s *Service) recoveryProven(ctx context.Context, tx wharf.Tx, u *wharf.User
 			return nil
 		}
 	}
-	return errNeedRecovery
+	return ErrNeedRecovery
 }
 
 // RemoveTOTP turns TOTP off; it needs sudo mode and is refused when it is

@@ -11,6 +11,7 @@ import (
 	"wharf/auth/token"
 	"wharf/dist"
 	"wharf/dist/archive"
+	"wharf/render"
 )
 
 // Config holds the upload rules an operator may change.
@@ -27,6 +28,9 @@ type Config struct {
 	NewProjectsPerHour int
 	SpoolDir           string // temporary upload files; same disk as the blobs is best
 	Archive            archive.Limits
+	// Readme bounds the rendering of descriptions at upload; the zero
+	// value is wharf/render's defaults.
+	Readme render.Options
 }
 
 // DefaultConfig returns the defaults described in the README.
@@ -56,6 +60,9 @@ type Service struct {
 // New returns a Service. onChange, when not nil, is called after every
 // committed change with the project's normalized name.
 func New(store wharf.Store, blobs wharf.BlobStore, tokens *token.Service, cfg Config, log *slog.Logger, onChange func(string)) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	s := &Service{store: store, blobs: blobs, tokens: tokens, cfg: cfg, log: log, onChange: onChange,
 		prohibited: map[string]bool{}, ipLimit: newLimiter(cfg.NewProjectsPerHour, time.Hour)}
 	for _, n := range cfg.ProhibitedNames {

@@ -52,6 +52,13 @@ func (s *Service) Publish(ctx context.Context, pr *Principal, actor wharf.Actor,
 	if dup != nil {
 		return &Result{File: *dup, Project: fm.name, Duplicate: true}, nil
 	}
+	// The README is rendered after the checks that need no work, as on
+	// PyPI, and before the archive is opened: a description that cannot
+	// be rendered is refused before any blob is written.
+	desc, err := s.describe(fm, up.Local)
+	if err != nil {
+		return nil, err
+	}
 	metadata, err := s.inspect(fm, up.File)
 	if err != nil {
 		return nil, err
@@ -76,7 +83,7 @@ func (s *Service) Publish(ctx context.Context, pr *Principal, actor wharf.Actor,
 		if err := s.ensureBlobs(ctx, up.File, metaHex, metadata); err != nil {
 			return err
 		}
-		res.File, err = s.record(ctx, tx, pr, actor, fm, up.File, metaHex, int64(len(metadata)))
+		res.File, err = s.record(ctx, tx, pr, actor, fm, up.File, desc, metaHex, int64(len(metadata)))
 		return err
 	})
 	if err != nil {
@@ -277,7 +284,8 @@ func (s *Service) checkRelease(ctx context.Context, tx wharf.Tx, r *wharf.Releas
 
 // record writes the project (if new), the release (if new), the file, the
 // journal entries and the audit events, all in the caller's transaction.
-func (s *Service) record(ctx context.Context, tx wharf.Tx, pr *Principal, actor wharf.Actor, fm *form, file *Spooled, metaHex string, metaSize int64) (wharf.File, error) {
+func (s *Service) record(ctx context.Context, tx wharf.Tx, pr *Principal, actor wharf.Actor, fm *form, file *Spooled,
+	desc *wharf.Description, metaHex string, metaSize int64) (wharf.File, error) {
 	project, err := tx.ProjectByName(ctx, fm.name)
 	if wharf.IsCode(err, wharf.ENOTFOUND) {
 		project, err = s.createProject(ctx, tx, pr, actor, fm)
@@ -287,7 +295,7 @@ func (s *Service) record(ctx context.Context, tx wharf.Tx, pr *Principal, actor 
 	}
 	release, err := tx.ReleaseByCanonical(ctx, project.ID, fm.version.Canonical())
 	if wharf.IsCode(err, wharf.ENOTFOUND) {
-		release, err = s.createRelease(ctx, tx, project, actor, fm)
+		release, err = s.createRelease(ctx, tx, project, actor, fm, desc)
 	}
 	if err != nil {
 		return wharf.File{}, err
@@ -352,7 +360,10 @@ func (s *Service) createProject(ctx context.Context, tx wharf.Tx, pr *Principal,
 	return p, tx.AddEvent(ctx, actor.Event("project:role:add", p.ID, 0, map[string]any{"role_name": wharf.RoleOwner, "target_user": pr.User.Name}))
 }
 
-func (s *Service) createRelease(ctx context.Context, tx wharf.Tx, p *wharf.Project, actor wharf.Actor, fm *form) (*wharf.Release, error) {
+// createRelease inserts the release with its rendered README, if any. A
+// release keeps the description of the upload that created it, as on
+// PyPI; later files' descriptions are checked but not stored.
+func (s *Service) createRelease(ctx context.Context, tx wharf.Tx, p *wharf.Project, actor wharf.Actor, fm *form, desc *wharf.Description) (*wharf.Release, error) {
 	info, err := json.Marshal(releaseInfo(fm))
 	if err != nil {
 		return nil, wharf.WrapError(wharf.EINTERNAL, "encoding release metadata", err)
@@ -361,6 +372,11 @@ func (s *Service) createRelease(ctx context.Context, tx wharf.Tx, p *wharf.Proje
 		SortKey: fm.version.SortKey(), RequiresPython: fm.meta.RequiresPython, Summary: fm.meta.Summary, InfoJSON: string(info)}
 	if err := tx.CreateRelease(ctx, r); err != nil {
 		return nil, err
+	}
+	if desc != nil {
+		if err := tx.SetDescription(ctx, r.ID, *desc); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.Journal(ctx, &wharf.JournalEntry{Project: p.Name, Version: r.Version, Action: "new release", ActorID: actor.UserID}); err != nil {
 		return nil, err

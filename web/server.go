@@ -29,6 +29,8 @@ type Options struct {
 	Now          func() time.Time
 	// TransparencyLog serves /log/…; nil leaves those routes out.
 	TransparencyLog *translog.Log
+	// Images configure the proxy for README images (/camo/…).
+	Images ImageProxyOptions
 }
 
 // Server is the HTTP side of wharf.
@@ -47,6 +49,7 @@ type Server struct {
 	ui      *ui             // catalogs, templates and assets of the HTML pages
 	secure  securityHeaders // sent on every reply
 	tlog    *translog.Log
+	images  *imageProxy // nil when the image proxy is off
 }
 
 // New returns a Server. Call Invalidate after changes made in this process
@@ -77,6 +80,7 @@ func New(store wharf.Store, blobs wharf.BlobStore, pub *publish.Service, log *sl
 		return nil, err
 	}
 	s.ui, s.secure = ui, newSecurityHeaders(strings.HasPrefix(s.origin, "https:"))
+	s.images = newImageProxy(opts.Images)
 	s.routes()
 	return s, nil
 }
@@ -111,6 +115,7 @@ func (s *Server) routes() {
 	if s.tlog != nil {
 		s.logRoutes(m)
 	}
+	s.imageRoutes(m)
 	m.HandleFunc("GET /_health", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	s.mux = m
 }

@@ -251,6 +251,9 @@ func (st *state) line(ls []line, i int) ([]*node, int, error, bool) {
 		if len(over) < 4 {
 			return nil, 0, nil, false
 		}
+		if !st.top {
+			return nil, 0, errorf(ls[i].n, "Unexpected section title or transition."), true
+		}
 		return []*node{{kind: kTransition, line: ls[i].n}}, i + 1, nil, true
 	}
 	if i+2 >= len(ls) || !isAdornment(ls[i+2].s) {
@@ -268,6 +271,9 @@ func (st *state) line(ls []line, i int) ([]*node, int, error, bool) {
 		return nil, 0, errorf(ls[i].n, "Title overline & underline mismatch."), true
 	}
 	if width(title) > len(over) {
+		if len(over) < 4 {
+			return nil, 0, nil, false // too short to be meant as an overline
+		}
 		return nil, 0, errorf(ls[i].n, "Title overline too short."), true
 	}
 	n, err := st.title(ls[i+1].n, title, titleStyle{char: over[0], overline: true})

@@ -11,9 +11,10 @@ import (
 // such text stays text.
 const linkSchemes = " http https ftp ftps sftp file git ssh svn irc ircs mailto news nntp telnet gopher ws wss "
 
-// uri matches a standalone URL at k ("https://example.org/path").
-func (in *inliner) uri(k int) match {
-	s := in.s
+// uri matches a standalone URL at k ("https://example.org/path") that
+// ends by b.
+func (in *inliner) uri(k, b int) match {
+	s := in.s[:b]
 	if k < in.schemeEnd {
 		return match{}
 	}
@@ -33,7 +34,7 @@ func (in *inliner) uri(k int) match {
 	for e > j+1 && !isURILast(s[e-1]) {
 		e--
 	}
-	if e == j+1 || !in.endOK(e) {
+	if e == j+1 || (e < b && !in.endOK(e)) {
 		in.schemeEnd = j
 		return match{}
 	}
@@ -48,9 +49,9 @@ func isURILast(c byte) bool {
 	return isAlnum(c) || strings.IndexByte("_~*/=+#-", c) >= 0 || c >= utf8.RuneSelf
 }
 
-// email matches a standalone email address at k.
-func (in *inliner) email(k int) match {
-	s := in.s
+// email matches a standalone email address at k that ends by b.
+func (in *inliner) email(k, b int) match {
+	s := in.s[:b]
 	if k < in.emailEnd {
 		return match{}
 	}
@@ -70,7 +71,7 @@ func (in *inliner) email(k int) match {
 		e--
 	}
 	domain := s[j+1 : e]
-	if !strings.Contains(domain, ".") || strings.Contains(domain, "..") || !isAlnum(domain[0]) || !in.endOK(e) {
+	if !strings.Contains(domain, ".") || strings.Contains(domain, "..") || !isAlnum(domain[0]) || (e < b && !in.endOK(e)) {
 		in.emailEnd = j
 		return match{}
 	}
@@ -132,7 +133,7 @@ func (p *parser) baseRole(name string) string {
 		return "pep-reference"
 	case "rfc":
 		return "rfc-reference"
-	case "abbr", "acronym", "ac":
+	case "abbr", "ab", "acronym", "ac":
 		return "abbreviation"
 	}
 	return p.roles[name]

@@ -127,9 +127,27 @@ func (in *inliner) lineAt(k int) int {
 	return in.line + in.atLine
 }
 
-// text appends s[a:b], with escapes removed, to the pending text.
+// text emits s[a:b], text between markup, linking the standalone URLs and
+// email addresses in it. As in docutils, these are looked for only after
+// markup and references have been found, so "http://x/a_b_" holds the
+// reference "a_b", and a fragment may start one wherever it begins.
 func (in *inliner) text(a, b int) {
-	in.buf.WriteString(in.unescape(a, b))
+	from := a
+	for k := a; k < b; k++ {
+		if in.esc[k] || !isAlnum(in.s[k]) || (k > a && !in.startOK(k)) {
+			continue
+		}
+		m := in.uri(k, b)
+		if m.end == 0 {
+			m = in.email(k, b)
+		}
+		if m.end > 0 {
+			in.buf.WriteString(in.unescape(from, k))
+			in.add(m.nodes...)
+			from, k = m.end, m.end-1
+		}
+	}
+	in.buf.WriteString(in.unescape(from, b))
 }
 
 // add emits the pending text and then nodes.
@@ -490,15 +508,9 @@ func (in *inliner) footnoteRef(k int) match {
 	return match{end: j + 2, nodes: []inode{nd}}
 }
 
-// word matches what can start at a word: a standalone URL, an email
-// address or a simple reference name followed by "_" or "__".
+// word matches a simple reference name followed by "_" or "__" at k, or
+// says how far the scan may skip.
 func (in *inliner) word(k int) match {
-	if m := in.uri(k); m.end > 0 {
-		return m
-	}
-	if m := in.email(k); m.end > 0 {
-		return m
-	}
 	if m := in.simpleRef(k); m.end > 0 {
 		return m
 	}

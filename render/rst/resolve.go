@@ -235,6 +235,9 @@ func (p *parser) numberFootnotes() error {
 			n.label = strconv.Itoa(next)
 			used[n.label] = true
 			if n.refname == "" {
+				// docutils names an unlabelled auto-numbered footnote by
+				// its number, so "[2]_" may refer to it too.
+				n.refname = n.label
 				p.autoNotes = append(p.autoNotes, n)
 			}
 		}

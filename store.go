@@ -33,6 +33,7 @@ type Tx interface {
 	JournalTx
 	LogTx
 	BrowseTx
+	SearchTx
 }
 
 // UserTx reads and writes accounts.

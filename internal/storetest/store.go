@@ -52,6 +52,7 @@ func Store(t *testing.T, open func(t *testing.T) wharf.Store) {
 		{"NowIsFixed", testNowFixed},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"SerialisedWriters", testSerialisedWriters},
+		{"Search", func(t *testing.T, _ wharf.Store) { testSearch(t, open) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -403,6 +403,8 @@ func (p *imageProxy) dial(ctx context.Context, network, addr string) (net.Conn, 
 		ips = []netip.Addr{ip}
 	} else if ips, err = p.resolver.LookupNetIP(ctx, "ip", host); err != nil {
 		return nil, err
+	} else if len(ips) == 0 {
+		return nil, &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}
 	}
 	err = errImageAddress
 	for _, ip := range ips {

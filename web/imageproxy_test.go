@@ -240,6 +240,7 @@ func TestImageProxySSRF(t *testing.T) {
 	res := fakeResolver{
 		"loopback.test": {netip.MustParseAddr("127.0.0.1")},
 		"mixed.test":    {netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("::1")},
+		"empty.test":    {},
 	}
 	srv, ts := newProxyServer(t, "", ImageProxyOptions{Key: testImageKey, resolver: res, Timeout: 2 * time.Second})
 	for _, target := range []string{
@@ -268,6 +269,13 @@ func TestImageProxySSRF(t *testing.T) {
 	}
 	if hits != 0 {
 		t.Errorf("the upstream was reached %d times", hits)
+	}
+	var dnsErr *net.DNSError
+	for _, host := range []string{"empty.test", "unknown.test"} {
+		u := &url.URL{Scheme: "http", Host: host, Path: "/a.png"}
+		if _, _, err := srv.images.fetch(context.Background(), u); !errors.As(err, &dnsErr) {
+			t.Errorf("%s: fetch error = %v, want a DNS error", host, err)
+		}
 	}
 }
 

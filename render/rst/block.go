@@ -244,11 +244,13 @@ func width(s string) int {
 }
 
 // line handles a line of adornment at ls[i]: an overlined title, a
-// transition, or (ok=false) ordinary text.
+// transition, or (ok=false) ordinary text. As in docutils, an overline of
+// fewer than four characters that does not make a proper title is text.
 func (st *state) line(ls []line, i int) ([]*node, int, error, bool) {
 	over := ls[i].s
+	short := len(over) < 4
 	if i+1 >= len(ls) || ls[i+1].s == "" {
-		if len(over) < 4 {
+		if short {
 			return nil, 0, nil, false
 		}
 		if !st.top {
@@ -256,25 +258,23 @@ func (st *state) line(ls []line, i int) ([]*node, int, error, bool) {
 		}
 		return []*node{{kind: kTransition, line: ls[i].n}}, i + 1, nil, true
 	}
-	if i+2 >= len(ls) || !isAdornment(ls[i+2].s) {
-		if len(over) < 4 {
-			return nil, 0, nil, false
-		}
-		if i+2 < len(ls) && ls[i+2].s != "" && isAdornment(strings.TrimSpace(ls[i+1].s)) {
-			return nil, 0, nil, false
-		}
-		return nil, 0, errorf(ls[i].n, "Missing matching underline for section title overline."), true
-	}
+	var msg string
 	title := strings.TrimSpace(ls[i+1].s)
-	under := ls[i+2].s
-	if under != over {
-		return nil, 0, errorf(ls[i].n, "Title overline & underline mismatch."), true
+	switch {
+	case i+2 >= len(ls):
+		msg = "Incomplete section title."
+	case !isAdornment(ls[i+2].s):
+		msg = "Missing matching underline for section title overline."
+	case ls[i+2].s != over:
+		msg = "Title overline & underline mismatch."
+	case width(title) > len(over):
+		msg = "Title overline too short."
 	}
-	if width(title) > len(over) {
-		if len(over) < 4 {
-			return nil, 0, nil, false // too short to be meant as an overline
+	if msg != "" {
+		if short {
+			return nil, 0, nil, false
 		}
-		return nil, 0, errorf(ls[i].n, "Title overline too short."), true
+		return nil, 0, errorf(ls[i].n, "%s", msg), true
 	}
 	n, err := st.title(ls[i+1].n, title, titleStyle{char: over[0], overline: true})
 	if err != nil {

@@ -14,6 +14,7 @@ func (st *state) explicit(ls []line, i int) ([]*node, int, error) {
 	var nodes []*node
 	var next int
 	var err error
+	comment := false
 	switch {
 	case strings.HasPrefix(rest, "["):
 		if k := footnoteLabelEnd(rest); k > 0 {
@@ -21,24 +22,28 @@ func (st *state) explicit(ls []line, i int) ([]*node, int, error) {
 			break
 		}
 		nodes, next, err = st.comment(ls, i)
+		comment = true
 	case strings.HasPrefix(rest, "_"):
 		if k := targetNameEnd(rest); k > 0 {
 			nodes, next, err = st.explicitTarget(ls, i, rest[1:k-1], end+markerEnd(rest, k))
 			break
 		}
 		nodes, next, err = st.comment(ls, i)
+		comment = true
 	case strings.HasPrefix(rest, "|"):
 		if k, name := substDefName(rest); k > 0 {
 			next, err = st.substitution(ls, i, name, end+k)
 			break
 		}
 		nodes, next, err = st.comment(ls, i)
+		comment = true
 	default:
 		if name, k := directiveName(rest); k > 0 {
 			nodes, next, err = st.directive(ls, i, name, end+markerEnd(rest, k))
 			break
 		}
 		nodes, next, err = st.comment(ls, i)
+		comment = true
 	}
 	if err != nil {
 		return nil, 0, err
@@ -46,7 +51,19 @@ func (st *state) explicit(ls []line, i int) ([]*node, int, error) {
 	if next < len(ls) && ls[next-1].s != "" && ls[next].s != "" && !isExplicitStart(ls[next].s) {
 		return nil, 0, errorf(ls[next].n, "Explicit markup ends without a blank line; unexpected unindent.")
 	}
-	return nodes, next, nil
+	if comment {
+		return nil, next, nil // docutils strips comments before checking transitions
+	}
+	return st.hidden(nodes, ls[i].n), next, nil
+}
+
+// hidden stands in for explicit markup that shows nothing, at the top
+// level, where docutils' rules for transitions count it as an element.
+func (st *state) hidden(nodes []*node, n int) []*node {
+	if len(nodes) == 0 && st.top {
+		return []*node{{kind: kHidden, line: n}}
+	}
+	return nodes
 }
 
 // isExplicitStart reports whether s starts explicit markup, which may
@@ -218,7 +235,7 @@ func (st *state) anonymousShorthand(ls []line, i int) ([]*node, int, error) {
 	if !blank && !isExplicitStart(ls[next].s) {
 		return nil, 0, errorf(ls[next].n, "Explicit markup ends without a blank line; unexpected unindent.")
 	}
-	return nil, next, nil
+	return st.hidden(nil, ls[i].n), next, nil
 }
 
 // addTarget records an explicit target; two with the same name must agree.

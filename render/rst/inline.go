@@ -247,10 +247,12 @@ func closerOf(c byte) byte {
 
 // startFollows applies the rest of the start-string rule to a start-string
 // at k of length n: it must be followed by non-whitespace, and not be
-// quoted (an opening bracket or quote before it, the closer after).
+// quoted (an opening bracket or quote before it, the closer after). As in
+// docutils, one at the very end of the text is markup only when it is also
+// at the very start ("**" alone is unfinished markup; "a **" is text).
 func (in *inliner) startFollows(k, n int) bool {
 	if k+n >= len(in.s) {
-		return false
+		return k == 0
 	}
 	next := in.s[k+n]
 	if next == ' ' || next == '\n' {

@@ -49,6 +49,7 @@ const (
 	kContainer
 	kTargetAnchor
 	kSetRole // default-role directive: text is the new default role
+	kHidden  // a comment, target or definition at the top level: shows nothing
 )
 
 // node is a block element of the parsed document. Fields other than kind,

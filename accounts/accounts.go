@@ -38,7 +38,9 @@ func (s *Service) CreateUser(ctx context.Context, actor wharf.Actor, name, email
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
 		return nil, wharf.Errorf(wharf.EINVALID, "The email address %q isn't valid.", email)
 	}
-	u := &wharf.User{Name: name, Email: email, IsAdmin: admin}
+	// An administrator making an account vouches for its address; a
+	// registration through the web verifies it by mail instead.
+	u := &wharf.User{Name: name, Email: email, IsAdmin: admin, EmailVerified: true}
 	if pw != "" {
 		h, err := password.Hash(pw)
 		if err != nil {
@@ -51,6 +53,28 @@ func (s *Service) CreateUser(ctx context.Context, actor wharf.Actor, name, email
 			return err
 		}
 		return tx.AddEvent(ctx, actor.Event("account:create", 0, u.ID, map[string]any{"email": email, "admin": admin}))
+	})
+	return u, err
+}
+
+// CreateServiceUser makes a service account for CI: no password, no web
+// login, tokens only, exempt from the two-factor policy. The email is
+// optional (a contact for the team that runs the CI).
+func (s *Service) CreateServiceUser(ctx context.Context, actor wharf.Actor, name, email string) (*wharf.User, error) {
+	if !userName.MatchString(name) {
+		return nil, wharf.Errorf(wharf.EINVALID, "The username is invalid. Usernames must be at most 50 characters, start and end with a letter or numeral, and contain only letters, numerals, '.', '_' and '-'.")
+	}
+	if email != "" {
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+			return nil, wharf.Errorf(wharf.EINVALID, "The email address %q isn't valid.", email)
+		}
+	}
+	u := &wharf.User{Name: name, Email: email, Service: true, EmailVerified: email != ""}
+	err := s.store.Update(ctx, func(tx wharf.Tx) error {
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		return tx.AddEvent(ctx, actor.Event("account:create", 0, u.ID, map[string]any{"email": email, "service": true}))
 	})
 	return u, err
 }

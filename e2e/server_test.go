@@ -271,7 +271,10 @@ func (s *server) ensureUser(t testing.TB, user string) {
 	if s.users[user] {
 		return
 	}
-	s.mustWharf(t, "user", "create", user, "--email", user+"@example.org")
+	// Uploads in these tests come from CI-style service accounts: the
+	// default policy (require_2fa = "publishers") refuses a person's token
+	// without a second factor, which TestUploadPolicy checks.
+	s.mustWharf(t, "user", "create", user, "--service", "--email", user+"@example.org")
 	if s.users == nil {
 		s.users = map[string]bool{}
 	}

@@ -27,7 +27,12 @@ type Config struct {
 	// create per hour over HTTP; 0 disables the limit.
 	NewProjectsPerHour int
 	SpoolDir           string // temporary upload files; same disk as the blobs is best
-	Archive            archive.Limits
+	// Require2FA is the account policy for uploaders: Require2FAAll or
+	// Require2FAPublishers refuse token owners without a second factor or
+	// a verified email (service accounts excepted); "" or Require2FAOff
+	// checks nothing.
+	Require2FA string
+	Archive    archive.Limits
 	// Readme bounds the rendering of descriptions at upload; the zero
 	// value is wharf/render's defaults.
 	Readme render.Options
@@ -100,6 +105,7 @@ func (s *Service) Authenticate(ctx context.Context, raw string, now time.Time) (
 		return nil, tokenError(err)
 	}
 	var p Principal
+	var policy error // the account policy's refusal, if any
 	err = s.store.View(ctx, func(tx wharf.Tx) error {
 		t, err := tx.TokenByID(ctx, id)
 		if err != nil {
@@ -110,7 +116,10 @@ func (s *Service) Authenticate(ctx context.Context, raw string, now time.Time) (
 			return err
 		}
 		p.Token, p.User = t, u
-		return nil
+		// The refusal is kept until the macaroon has verified below: it
+		// must tell nothing to the holder of a forged token.
+		policy, err = uploaderRefusal(ctx, tx, u, s.cfg.Require2FA)
+		return err
 	})
 	if wharf.IsCode(err, wharf.ENOTFOUND) {
 		return nil, tokenError(err)
@@ -127,6 +136,9 @@ func (s *Service) Authenticate(ctx context.Context, raw string, now time.Time) (
 	}
 	if !p.Token.Expires.IsZero() && now.After(p.Token.Expires) {
 		return nil, wharf.Errorf(wharf.EFORBIDDEN, "Invalid API Token: token is expired")
+	}
+	if policy != nil {
+		return nil, policy
 	}
 	p.Claims = claims
 	if len(p.Token.Projects) > 0 {

@@ -14,12 +14,14 @@ import (
 
 	"wharf"
 	"wharf/accounts"
+	"wharf/auth/secretbox"
 	"wharf/auth/token"
 	"wharf/diskblob"
 	"wharf/manage"
 	"wharf/publish"
 	"wharf/sqlite"
 	"wharf/translog"
+	"wharf/web"
 )
 
 // app is everything a command needs, wired from the configuration. This is
@@ -34,6 +36,7 @@ type app struct {
 	manage   *manage.Service
 	accounts *accounts.Service
 	tlog     *translog.Log
+	imageKey []byte // signs the image proxy's URLs
 	onChange func(string)
 	changed  atomic.Bool // something changed; Close signs a checkpoint
 }
@@ -83,7 +86,8 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		store.Close()
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, store: store, blobs: blobs, tokens: tokens}
+	a := &app{cfg: cfg, log: log, store: store, blobs: blobs, tokens: tokens,
+		imageKey: secretbox.Derive(secret, web.ImageProxyPurpose, 32)}
 	if err := a.openLog(ctx); err != nil {
 		store.Close()
 		return nil, err
@@ -96,6 +100,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	pcfg.ProhibitedNames = cfg.Upload.ProhibitedNames
 	pcfg.NewProjectsPerHour = cfg.Upload.NewProjectsPerHour
 	pcfg.SpoolDir = spool
+	pcfg.Require2FA = cfg.Accounts.Require2FA
 	publish.CleanSpool(spool, time.Now())
 	notify := func(p string) {
 		a.changed.Store(true)
@@ -106,7 +111,11 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.publish = publish.New(store, blobs, tokens, pcfg, log, notify)
 	a.manage = manage.New(store, blobs, notify)
-	a.accounts = accounts.New(store, tokens, cfg.BaseURL)
+	a.accounts = accounts.New(store, tokens, location(cfg))
+	if err := enableWebAccounts(a, secret); err != nil {
+		store.Close()
+		return nil, err
+	}
 	return a, nil
 }
 

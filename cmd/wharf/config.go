@@ -31,6 +31,38 @@ type Config struct {
 	Cache struct {
 		Projects int `toml:"projects"`
 	} `toml:"cache"`
+	// Accounts configures web login.
+	Accounts struct {
+		// Require2FA is "all", "publishers" (the default) or "off".
+		Require2FA string `toml:"require_2fa"`
+		// BreachAPI is the base URL of a k-anonymity breached-password
+		// range API (HIBP-compatible); empty disables the check.
+		BreachAPI string `toml:"breach_api"`
+	} `toml:"accounts"`
+	// Mail configures how wharf sends mail.
+	Mail struct {
+		From string `toml:"from"`
+		// SMTPHost empty means development mode: every mail is written to
+		// <data>/outbox and logged, and none is sent.
+		SMTPHost     string `toml:"smtp_host"`
+		SMTPPort     int    `toml:"smtp_port"`
+		SMTPUsername string `toml:"smtp_username"`
+		SMTPPassword string `toml:"smtp_password"` // or WHARF_SMTP_PASSWORD
+		SMTPTLS      string `toml:"smtp_tls"`      // starttls, tls or none
+	} `toml:"mail"`
+	// Images configures the proxy through which project pages show
+	// README images, so that readers' browsers never contact third parties.
+	Images struct {
+		// Proxy off leaves README images unproxied, and the pages' strict
+		// Content-Security-Policy then keeps them from loading.
+		Proxy        bool   `toml:"proxy"`
+		MaxSize      string `toml:"max_size"` // e.g. "5MiB"
+		Timeout      string `toml:"timeout"`  // one fetch, e.g. "10s"
+		AllowPrivate bool   `toml:"allow_private"`
+
+		maxSize int64
+		timeout time.Duration
+	} `toml:"images"`
 	// Log configures the transparency log.
 	Log struct {
 		// Name names the log and its key when the key is first made;
@@ -56,6 +88,11 @@ func defaultConfig() Config {
 	c.Upload.NewFileDays = 14
 	c.Upload.NewProjectsPerHour = 100
 	c.Cache.Projects = 100000
+	c.Images.Proxy = true
+	c.Images.MaxSize = "5MiB"
+	c.Images.Timeout = "10s"
+	c.Accounts.Require2FA = "publishers"
+	c.Mail.From = "wharf@localhost"
 	return c
 }
 
@@ -80,6 +117,8 @@ func commonFlags(fs *flag.FlagSet) func() (Config, error) {
 		envOverride(&c.Data, "WHARF_DATA")
 		envOverride(&c.BaseURL, "WHARF_BASE_URL")
 		envOverride(&c.LogLevel, "WHARF_LOG_LEVEL")
+		envOverride(&c.Accounts.Require2FA, "WHARF_REQUIRE_2FA")
+		envOverride(&c.Mail.SMTPPassword, "WHARF_SMTP_PASSWORD")
 		if *data != "" {
 			c.Data = *data
 		}
@@ -105,6 +144,14 @@ func (c *Config) Validate() error {
 	if c.maxProjectSize, err = parseSize(c.Upload.MaxProjectSize); err != nil {
 		return fmt.Errorf("upload.max_project_size: %w", err)
 	}
+	if c.Images.maxSize, err = parseSize(c.Images.MaxSize); err != nil {
+		return fmt.Errorf("images.max_size: %w", err)
+	}
+	// A fetch holds one of a few slots while it runs; minutes would let
+	// slow upstreams starve the others.
+	if c.Images.timeout, err = parseDuration(c.Images.Timeout); err != nil || c.Images.timeout > 5*time.Minute {
+		return fmt.Errorf("images.timeout must be a duration of at most 5m, not %q", c.Images.Timeout)
+	}
 	if c.Upload.NewFileDays < 0 || c.Upload.NewProjectsPerHour < 0 || c.Cache.Projects < 0 {
 		return fmt.Errorf("upload and cache limits must not be negative")
 	}
@@ -122,6 +169,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Log.Name != "" && strings.ContainsAny(c.Log.Name, "+ \t\r\n") {
 		return fmt.Errorf("log.name %q must not contain spaces or '+'", c.Log.Name)
+	}
+	switch c.Accounts.Require2FA {
+	case "all", "publishers", "off":
+	default:
+		return fmt.Errorf("accounts.require_2fa must be all, publishers or off, not %q", c.Accounts.Require2FA)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -23,6 +23,7 @@ const usage = `usage: wharf <command> [arguments]
 Commands:
   serve    [--addr 127.0.0.1:8080] [--base-url URL]    run the index
   user     create NAME --email ADDR [--admin] [--password-stdin]
+           create NAME --service [--email ADDR]
   token    create USER [--project NAME]... [--expires 90d] [--description TEXT]
            list USER | revoke ID
   project  role PROJECT USER owner|maintainer|remove

@@ -21,16 +21,25 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("user", flag.ContinueOnError)
-	email := fs.String("email", "", "email address (required)")
+	email := fs.String("email", "", "email address (required, but for service accounts)")
 	admin := fs.Bool("admin", false, "make the user an administrator")
+	service := fs.Bool("service", false, "a service account for CI: tokens only, no web login, exempt from require_2fa")
 	pwStdin := fs.Bool("password-stdin", false, "read a password for web login from the first line of stdin")
 	a, pos, err := setup(ctx, fs, args, stderr, 2)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if pos[0] != "create" || *email == "" {
+	if pos[0] != "create" || (*email == "" && !*service) || (*service && (*admin || *pwStdin)) {
 		return errUsage
+	}
+	if *service {
+		u, err := a.accounts.CreateServiceUser(ctx, cliActor(), pos[1], *email)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "created service account %s (id %d)\n", u.Name, u.ID)
+		return nil
 	}
 	var pw string
 	if *pwStdin {

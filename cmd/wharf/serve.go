@@ -52,7 +52,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	defer a.Close()
-	srv, err := web.New(a.store, a.blobs, a.publish, log, web.Options{BaseURL: cfg.BaseURL, CacheProjects: cfg.Cache.Projects, TransparencyLog: a.tlog})
+	srv, err := web.New(a.store, a.blobs, a.publish, log, web.Options{BaseURL: cfg.BaseURL, CacheProjects: cfg.Cache.Projects,
+		TransparencyLog: a.tlog, Images: imageOptions(cfg, a.imageKey)})
 	if err != nil {
 		return err
 	}
@@ -74,6 +75,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		// Bodies and replies get per-handler deadlines: uploads and file
 		// downloads may legitimately take long.
 	}
+	if cfg.Images.Proxy && cfg.Images.AllowPrivate {
+		log.Warn("image proxy: images.allow_private lets README images reach private and loopback addresses")
+	}
 	log.Info("wharf serving", "addr", ln.Addr().String(), "data", cfg.Data, "base_url", cfg.BaseURL,
 		"log_key", a.tlog.VerifierKey())
 	io.WriteString(stdout, "wharf: serving on http://"+ln.Addr().String()+"/\n")
@@ -91,4 +95,14 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	return nil
+}
+
+// imageOptions configures the README image proxy: off (proxy = false)
+// leaves its key empty, which web takes as off.
+func imageOptions(cfg Config, key []byte) web.ImageProxyOptions {
+	if !cfg.Images.Proxy {
+		return web.ImageProxyOptions{}
+	}
+	return web.ImageProxyOptions{Key: key, MaxSize: cfg.Images.maxSize, Timeout: cfg.Images.timeout,
+		AllowPrivate: cfg.Images.AllowPrivate}
 }

@@ -19,7 +19,7 @@ import (
 // and a yank by another wharf command shows within the journal poll.
 func TestServe(t *testing.T) {
 	c := newCLI(t)
-	c.must("user", "create", "alice", "--email", "alice@example.org")
+	c.must("user", "create", "alice", "--service", "--email", "alice@example.org")
 	tok := strings.TrimSpace(c.must("token", "create", "alice"))
 
 	ctx, cancel := context.WithCancel(context.Background())

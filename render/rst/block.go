@@ -29,7 +29,6 @@ type parser struct {
 	ids                 map[string]bool   // ids already given out
 	idNext              map[string]int    // last number suffixed to each base id
 	anonRef             int               // anonymous references seen by the writer
-	inSubst             int               // nesting of substitution expansion in the writer
 }
 
 // titleStyle is one section adornment: its character and whether the title
@@ -106,13 +105,26 @@ func (p *parser) parseDocument(ls []line) (*node, error) {
 // checkTransitions applies docutils' rules for transitions at the top
 // level, where flat holds sections as their titles: not first in the
 // document or a section, not next to each other, not last.
+//
+// A section whose title repeats an earlier one starts, in docutils, with an
+// (invisible) message about the duplicate name, so a transition may follow
+// its title.
 func checkTransitions(flat []*node) error {
+	titles := map[string]bool{}
+	dupTitle := map[*node]bool{}
+	for _, n := range flat {
+		if n.kind == kSection {
+			name := normName(n.title.text)
+			dupTitle[n] = titles[name]
+			titles[name] = true
+		}
+	}
 	for k, n := range flat {
 		if n.kind != kTransition {
 			continue
 		}
 		switch {
-		case k == 0 || flat[k-1].kind == kSection:
+		case k == 0 || (flat[k-1].kind == kSection && !dupTitle[flat[k-1]]):
 			return errorf(n.line, "Document or section may not begin with a transition.")
 		case flat[k-1].kind == kTransition:
 			return errorf(n.line, "At least one body element must separate transitions; adjacent transitions are not allowed.")

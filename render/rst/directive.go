@@ -99,7 +99,7 @@ func (st *state) parseDirective(ls []line, i int, name string, end int) (*direct
 		d.content = block
 	}
 	o := 0
-	for o < len(header) && !strings.HasPrefix(header[o].s, ":") {
+	for o < len(header) && fieldMarker(header[o].s) == 0 {
 		o++
 	}
 	if err := d.options(header[o:], sp.opts); err != nil {
@@ -205,8 +205,24 @@ func (st *state) build(d *directive) ([]*node, error) {
 		return st.tableDirective(d)
 	case "replace", "unicode":
 		return nil, d.errorf("Invalid context: the %q directive can only be used within a substitution definition.", d.name)
+	case "meta":
+		return nil, d.meta()
 	}
-	return nil, nil // meta, title, sectnum: accepted and dropped.
+	return nil, nil // title, sectnum: accepted and dropped.
+}
+
+// meta checks that the meta directive holds a field list, as docutils
+// does, and drops it: wharf's pages have their own metadata.
+func (d *directive) meta() error {
+	if len(d.content) == 0 {
+		return errorf(d.line, "Content block expected for the \"meta\" directive; none found.")
+	}
+	for _, l := range d.content {
+		if l.s != "" && indentOf(l.s) == 0 && fieldMarker(l.s) == 0 {
+			return errorf(l.n, "Invalid meta directive.")
+		}
+	}
+	return nil
 }
 
 // content parses the directive's content as body elements.

@@ -1,6 +1,7 @@
 package rst
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -165,7 +166,7 @@ func targetNameEnd(s string) int {
 // explicitTarget parses ".. _name: URL", ".. _name: other_", ".. _name:"
 // (an internal target for the next element) and ".. __: URL".
 func (st *state) explicitTarget(ls []line, i int, name string, end int) ([]*node, int, error) {
-	block, next, _ := firstKnownIndented(ls, i, ls[i].s[end:])
+	block, next, _ := untilBlank(ls, i, ls[i].s[end:])
 	if strings.HasPrefix(name, "`") && strings.HasSuffix(name, "`") && len(name) >= 2 {
 		name = name[1 : len(name)-1]
 	}
@@ -186,6 +187,17 @@ func (st *state) explicitTarget(ls []line, i int, name string, end int) ([]*node
 	}
 	st.p.pending = st.p.pending[:0]
 	return nil, next, nil
+}
+
+// untilBlank is firstKnownIndented for hyperlink targets, whose link
+// ends at the first blank line: indented text after it is a block quote.
+func untilBlank(ls []line, i int, first string) ([]line, int, bool) {
+	j := i + 1
+	for j < len(ls) && ls[j].s != "" && indentOf(ls[j].s) > 0 {
+		j++
+	}
+	block := append([]line{{s: first, n: ls[i].n}}, dedent(slices.Clone(ls[i+1:j]))...)
+	return block, j, j == len(ls) || ls[j].s == ""
 }
 
 // linkTarget makes a target of a link block (whose lines are joined with
@@ -228,7 +240,7 @@ func setTargetURI(t *target, s string) {
 
 // anonymousShorthand parses "__ URL", the short form of ".. __: URL".
 func (st *state) anonymousShorthand(ls []line, i int) ([]*node, int, error) {
-	block, next, blank := firstKnownIndented(ls, i, strings.TrimPrefix(ls[i].s, "__"))
+	block, next, blank := untilBlank(ls, i, strings.TrimPrefix(ls[i].s, "__"))
 	if err := st.p.addAnonymous(linkTarget(block, ls[i].n)); err != nil {
 		return nil, 0, err
 	}
@@ -269,13 +281,17 @@ func substDefName(s string) (int, string) {
 	return 0, ""
 }
 
-// directiveName parses "name::" at the start of s.
+// directiveName parses "name::" (or "name ::") at the start of s.
 func directiveName(s string) (string, int) {
 	k := strings.Index(s, "::")
-	if k <= 0 || (k+2 < len(s) && s[k+2] != ' ') || !isRefName(s[:k]) {
+	if k <= 0 || (k+2 < len(s) && s[k+2] != ' ') {
 		return "", 0
 	}
-	return strings.ToLower(s[:k]), k + 2
+	name := strings.TrimSuffix(s[:k], " ") // docutils allows one space before "::"
+	if !isRefName(name) {
+		return "", 0
+	}
+	return strings.ToLower(name), k + 2
 }
 
 // substitution parses a substitution definition: "|name| image:: URL",
@@ -300,10 +316,19 @@ func (st *state) substitution(ls []line, i int, name string, end int) (int, erro
 	case "image":
 		sub.img, err = d.image()
 	case "replace":
-		if len(d.content) == 0 || d.args != "" || len(d.opts) > 0 {
-			return 0, errorf(ls[i].n, "Error in \"replace\" directive: may contain a single paragraph only.")
+		// The replacement text is parsed as body content that must be one
+		// paragraph.
+		if len(d.content) == 0 {
+			return 0, errorf(d.line, "Content block expected for the \"replace\" directive; none found.")
 		}
-		sub.text = strings.TrimSpace(joinLines(d.content))
+		nodes, err := st.p.body(d.content, st.depth+1, false)
+		if err != nil {
+			return 0, err
+		}
+		if len(nodes) != 1 || nodes[0].kind != kParagraph {
+			return 0, d.errorf("may contain a single paragraph only.")
+		}
+		sub.text = nodes[0].text
 	case "unicode":
 		sub.text, err = unicodeText(ls[i].n, strings.TrimSpace(d.args+" "+joinLines(d.content)))
 		sub.raw = true

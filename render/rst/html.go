@@ -36,7 +36,25 @@ func (w *writer) attr(name, value string) {
 // document writes the whole document.
 func (w *writer) document(doc *node) error {
 	w.doc = doc
-	return w.blocks(doc.children, false)
+	if err := w.blocks(doc.children, false); err != nil {
+		return err
+	}
+	return w.checkSubstitutions()
+}
+
+// checkSubstitutions resolves the references in every substitution
+// definition, used or not, as docutils does.
+func (w *writer) checkSubstitutions() error {
+	for _, sub := range w.p.substList() {
+		for _, nd := range sub.inl {
+			if nd.kind == iRef && !nd.anon && nd.ref.uri == "" {
+				if _, err := w.href(nd.ref.refname, "", sub.line); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // blocks writes nodes; compact drops the <p> around paragraphs, as

@@ -188,15 +188,9 @@ func (w *writer) href(refname, uri string, line int) (string, error) {
 // substitution writes a substitution reference, linked when it ends
 // with "_" or "__".
 func (w *writer) substitution(nd inode) error {
-	sub, ok := w.p.substs[nd.text]
-	if !ok {
-		sub, ok = w.p.substFold[normName(nd.text)]
-	}
-	if !ok {
+	sub := w.p.lookupSubst(nd.text)
+	if sub == nil {
 		return errorf(nd.line, "Undefined substitution referenced: %q.", nd.text)
-	}
-	if w.p.inSubst > 8 {
-		return errorf(sub.line, "Circular substitution definition referenced: %q.", sub.name)
 	}
 	// Substitutions that refer to each other can multiply the output
 	// exponentially; the bound is far above what documents use.
@@ -213,7 +207,6 @@ func (w *writer) substitution(nd inode) error {
 		w.attr("href", href)
 		w.raw(">")
 	}
-	w.p.inSubst++
 	var err error
 	switch {
 	case sub.img != nil:
@@ -223,7 +216,6 @@ func (w *writer) substitution(nd inode) error {
 	default:
 		err = w.inline(sub.inl)
 	}
-	w.p.inSubst--
 	if link {
 		w.raw("</a>")
 	}

@@ -47,6 +47,7 @@ type iref struct {
 	class   string // reference class: reference, pep-reference, rfc-reference
 	title   string // abbr expansion
 	id      string // inline target's id, filled in by resolve
+	target  bool   // a named reference with an embedded URL, which is also a target
 }
 
 // inliner parses one run of inline markup, after docutils' Inliner: it
@@ -472,6 +473,7 @@ func (in *inliner) phraseRef(a, b int, anon bool, line int) (inode, error) {
 		}
 		nd.ref.uri, nd.ref.refname, nd.anon = t.uri, t.refname, false
 		if !anon && nd.text != "" {
+			nd.ref.target = true
 			t.name = normName(nd.text)
 			if err := in.p.addTarget(t); err != nil {
 				return nd, err

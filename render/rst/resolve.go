@@ -1,6 +1,7 @@
 package rst
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -14,10 +15,27 @@ func (p *parser) resolve(doc *node) error {
 	if err := r.walk(doc.children); err != nil {
 		return err
 	}
-	for name, sub := range p.substs {
-		if _, ok := p.substFold[normName(name)]; !ok || name < p.substFold[normName(name)].name {
-			p.substFold[normName(name)] = sub
+	if err := r.substitutions(); err != nil {
+		return err
+	}
+	if r.anonRefs != len(p.anon) {
+		return errorf(1, "Anonymous hyperlink mismatch: %d references but %d targets.", r.anonRefs, len(p.anon))
+	}
+	return p.numberFootnotes()
+}
+
+// substitutions parses the text of replace substitutions and checks them
+// as docutils does when it reads their definitions: no element that would
+// need an id or an anonymous target, no undefined or circular references.
+func (r *resolver) substitutions() error {
+	p := r.p
+	subs := p.substList()
+	for _, sub := range subs {
+		if old, ok := p.substFold[normName(sub.name)]; !ok || sub.name < old.name {
+			p.substFold[normName(sub.name)] = sub
 		}
+	}
+	for _, sub := range subs {
 		if sub.img != nil || sub.raw {
 			continue
 		}
@@ -27,11 +45,86 @@ func (p *parser) resolve(doc *node) error {
 		}
 		sub.inl = inl
 		r.count(inl)
+		for _, nd := range inl {
+			if el := illegalInSubstitution(nd); el != "" {
+				return errorf(sub.line, "Substitution definition contains illegal element <%s>.", el)
+			}
+			if nd.kind == iSubst && p.lookupSubst(nd.text) == nil {
+				return errorf(sub.line, "Undefined substitution referenced: %q.", nd.text)
+			}
+		}
 	}
-	if r.anonRefs != len(p.anon) {
-		return errorf(1, "Anonymous hyperlink mismatch: %d references but %d targets.", r.anonRefs, len(p.anon))
+	return p.checkSubstCycles(subs)
+}
+
+// illegalInSubstitution names the element docutils refuses in a
+// substitution definition that nd would make, or returns "".
+func illegalInSubstitution(nd inode) string {
+	switch {
+	case nd.kind == iTarget || (nd.kind == iRef && nd.ref.target):
+		return "target"
+	case nd.kind == iFootRef:
+		return "footnote_reference"
+	case nd.kind == iCiteRef:
+		return "citation_reference"
+	case nd.kind == iRef && nd.anon:
+		return "reference"
 	}
-	return p.numberFootnotes()
+	return ""
+}
+
+// substList returns the substitutions in the order they were defined.
+func (p *parser) substList() []*subst {
+	subs := make([]*subst, 0, len(p.substs))
+	for _, sub := range p.substs {
+		subs = append(subs, sub)
+	}
+	slices.SortFunc(subs, func(a, b *subst) int { return a.line - b.line })
+	return subs
+}
+
+// lookupSubst finds a substitution by exact name, then by normalised name.
+func (p *parser) lookupSubst(name string) *subst {
+	if sub, ok := p.substs[name]; ok {
+		return sub
+	}
+	return p.substFold[normName(name)]
+}
+
+// checkSubstCycles refuses substitutions that refer to themselves through
+// other substitutions.
+func (p *parser) checkSubstCycles(subs []*subst) error {
+	const (
+		unseen = iota
+		active
+		done
+	)
+	state := map[*subst]int{}
+	var visit func(s *subst) error
+	visit = func(s *subst) error {
+		switch state[s] {
+		case active:
+			return errorf(s.line, "Circular substitution definition detected: %q.", s.name)
+		case done:
+			return nil
+		}
+		state[s] = active
+		for _, nd := range s.inl {
+			if nd.kind == iSubst {
+				if err := visit(p.lookupSubst(nd.text)); err != nil {
+					return err
+				}
+			}
+		}
+		state[s] = done
+		return nil
+	}
+	for _, s := range subs {
+		if err := visit(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // resolver carries the walk's state: the default role and counts.

@@ -280,10 +280,7 @@ func (st *state) simpleTable(ls []line, i int) (*node, int, error) {
 	cols := columnsOf(border)
 	tl := ls[i+1 : end]
 	g := tableLines(tl)
-	specs, heads, err := simpleRows(tl, g, i+1, head, cols)
-	if err != nil {
-		return nil, 0, err
-	}
+	specs, heads := simpleRows(tl, g, i+1, head, cols)
 	t := &table{head: heads}
 	for _, sp := range specs {
 		row, err := st.simpleRow(tl, g, sp, len(cols))
@@ -305,8 +302,9 @@ type rowSpec struct {
 
 // simpleRows groups the lines of a simple table into rows: a row starts
 // at a line with text in the first column and takes the lines after it
-// that have none. It also returns the number of header rows.
-func simpleRows(tl []line, g [][]rune, first, head int, cols [][2]int) ([]rowSpec, int, error) {
+// that have none (a row after a border may start with an empty first
+// column). It also returns the number of header rows.
+func simpleRows(tl []line, g [][]rune, first, head int, cols [][2]int) ([]rowSpec, int) {
 	var specs []rowSpec
 	heads, cur := 0, -1
 	closeRow := func(stop int) {
@@ -332,15 +330,13 @@ func simpleRows(tl []line, g [][]rune, first, head int, cols [][2]int) ([]rowSpe
 			closeRow(k)
 			sp := &specs[len(specs)-1]
 			sp.cols, sp.spans = mergeColumns(cols, columnsOf(strings.ReplaceAll(string(rs), "-", "=")))
-		case len(rs) > 0 && strings.TrimSpace(string(rs[:min(len(rs), cols[0][1])])) != "":
+		case len(rs) > 0 && (cur < 0 || strings.TrimSpace(string(rs[:min(len(rs), cols[0][1])])) != ""):
 			closeRow(k)
 			cur = k
-		case cur < 0 && len(rs) > 0:
-			return nil, 0, errorf(tl[k].n, "Malformed table: text in first column missing.")
 		}
 	}
 	closeRow(len(g))
-	return specs, heads, nil
+	return specs, heads
 }
 
 // mergeColumns merges the table's columns under each run of a span

@@ -43,8 +43,13 @@ func TestBrowserPages(t *testing.T) {
 		{path: "/simple/wharf-e2e-app/", status: http.StatusOK},
 		{path: "/project/wharf-e2e-app/", status: http.StatusOK},
 		{path: "/project/wharf-e2e-base/1.0/", status: http.StatusOK},
+		{path: "/project/wharf-e2e-app/1.0/", status: http.StatusOK},
+		{path: "/user/alice/", status: http.StatusOK},
+		{path: "/user/nobody/", status: http.StatusNotFound},
 		{path: "/project/no-such-project/", status: http.StatusNotFound},
 		{path: "/help/", status: http.StatusOK, pending: true},
+		{path: "/search/", status: http.StatusOK},
+		{path: "/search/?q=wharf", status: http.StatusOK},
 	}
 	locales := []browserLocale{
 		{name: "en", acceptLanguage: "en-US,en;q=0.9"},

@@ -18,6 +18,9 @@ type webState struct {
 	now     func() time.Time
 	log     *slog.Logger
 	limits  limiters
+	// keyRP is the WebAuthn relying party for security keys; nil when
+	// the base URL cannot be one (an IP address), which turns keys off.
+	keyRP *relyingParty
 	// dummyHash is verified against when a login names no account, so an
 	// unknown name costs the same time as a wrong password.
 	dummyHash string
@@ -56,6 +59,9 @@ func (s *Service) EnableWeb(opts Options) error {
 	}
 	if w.log == nil {
 		w.log = slog.New(slog.DiscardHandler)
+	}
+	if w.keyRP, err = newRelyingParty(s.location, opts.Secret); err != nil {
+		w.log.Warn("security keys are off", "err", err)
 	}
 	l := opts.Limits.withDefaults()
 	w.limits = limiters{

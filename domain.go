@@ -88,8 +88,8 @@ type User struct {
 	// TOTPLastStep is the time step of the last accepted TOTP code; codes
 	// at or before it are refused (no replay).
 	TOTPLastStep int64
-	// LoginCount rises with every login and every security change, voiding
-	// pending second-factor tokens and remembered devices issued before.
+	// LoginCount rises with every login and every password change, voiding
+	// pending second-factor tokens issued before.
 	LoginCount int64
 	// PendingEmail is an address the user asked to change to, not yet
 	// verified.

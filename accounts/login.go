@@ -328,8 +328,9 @@ func (s *Service) InSudo(cur *Current, d time.Duration) bool {
 }
 
 // RememberDevice returns the value of a "remember this device" cookie for
-// u, valid for RememberLifetime. It is void once the user's password or
-// second factors change.
+// u, valid for RememberLifetime. A new password (set or reset) or a change
+// of TOTP secret voids it; adding or removing a security key does not,
+// since the cookie stands for the browser, not for a key.
 func (s *Service) RememberDevice(u *wharf.User) string {
 	w := s.web
 	b := make([]byte, 16, 48)

@@ -34,6 +34,9 @@ type limiters struct {
 // EnableWeb turns on web login: sessions, second factors, mails. Without
 // it the Service serves the command line only.
 func (s *Service) EnableWeb(opts Options) error {
+	if opts.Location != "" {
+		s.location = opts.Location
+	}
 	k, err := deriveKeys(opts.Secret)
 	if err != nil {
 		return err

@@ -23,7 +23,7 @@ type env struct {
 	files []wharf.File
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "wharf.db")
 	store, err := sqlite.Open(t.Context(), sqlite.Options{Path: path})
@@ -49,7 +49,7 @@ func newEnv(t *testing.T) *env {
 
 // upload adds n files to project "demo", each with its log record, in the
 // way publish does: record first, then the file with its index.
-func (e *env) upload(t *testing.T, n int) {
+func (e *env) upload(t testing.TB, n int) {
 	t.Helper()
 	ctx := t.Context()
 	err := e.store.Update(ctx, func(tx wharf.Tx) error {

@@ -397,62 +397,93 @@ func literalBlock(ls []line, i, after int) (*node, int, error) {
 	return &node{kind: kLiteral, line: ls[i].n, text: joinLines(ls[i:j])}, j, nil
 }
 
-// blockQuote parses an indented block as a block quote, turning a final
-// paragraph that starts with "--" or an em dash into its attribution.
+// blockQuote parses an indented block as block quotes: as in docutils, a
+// line that starts with an attribution marker ("--", "---" or an em dash)
+// after a blank line ends a quote and begins its attribution, which runs
+// to the next blank line; the lines after it make another quote.
 func (st *state) blockQuote(ls []line, i int) ([]*node, int, error) {
 	block, next, blank := indentedBlock(ls, i)
 	if !blank {
 		return nil, 0, errorf(ls[next].n, "Block quote ends without a blank line; unexpected unindent.")
 	}
-	children, err := st.p.body(block, st.depth+1, false)
-	if err != nil {
-		return nil, 0, err
+	var out []*node
+	for len(block) > 0 {
+		content, attr, rest := splitAttribution(block)
+		children, err := st.p.body(content, st.depth+1, false)
+		if err != nil {
+			return nil, 0, err
+		}
+		q := &node{kind: kBlockQuote, line: block[0].n, children: children}
+		if attr != nil {
+			q.children = append(q.children, &node{kind: kAttribution, line: attr[0].n, text: joinLines(attr)})
+		}
+		out = append(out, q)
+		block = rest
+		for len(block) > 0 && block[0].s == "" {
+			block = block[1:]
+		}
 	}
-	return splitQuotes(children, ls[i].n), next, nil
+	return out, next, nil
 }
 
-// splitQuotes makes block quotes of children: a paragraph that starts with
-// an attribution marker ends a quote (it is the quote's attribution), and
-// what follows it is another quote.
-func splitQuotes(children []*node, n int) []*node {
-	var out []*node
-	q := &node{kind: kBlockQuote, line: n}
-	for _, c := range children {
-		if c.kind == kParagraph && len(q.children) > 0 {
-			if rest, ok := attribution(c.text); ok {
-				q.children = append(q.children, &node{kind: kAttribution, line: c.line, text: rest})
-				out = append(out, q)
-				q = &node{kind: kBlockQuote, line: c.line}
-				continue
+// splitAttribution finds the first attribution in a block quote's lines
+// and returns the lines before it, its text (marker removed) and the lines
+// after it; attr is nil when there is none.
+func splitAttribution(block []line) (content, attr, rest []line) {
+	seen := false
+	for k, l := range block {
+		if l.s == "" {
+			continue
+		}
+		if seen && block[k-1].s == "" {
+			if text, ok := attribution(l.s); ok {
+				if end, indent := attributionEnd(block, k); end > 0 {
+					attr = append([]line{{s: text, n: l.n}}, block[k+1:end]...)
+					for a := 1; a < len(attr); a++ {
+						attr[a].s = attr[a].s[indent:]
+					}
+					return block[:k], attr, block[end:]
+				}
 			}
 		}
-		q.children = append(q.children, c)
+		seen = true
 	}
-	if len(q.children) > 0 || len(out) == 0 {
-		out = append(out, q)
-	}
-	return out
+	return block, nil, nil
 }
 
-// attribution reports whether text starts with an attribution marker ("--",
-// "---" or an em dash and a space) and returns the rest.
-func attribution(text string) (string, bool) {
+// attributionEnd returns the index after an attribution that starts at
+// block[k] and the indentation of its continuation lines, which must all
+// be the same; end is 0 when they are not.
+func attributionEnd(block []line, k int) (end, indent int) {
+	indent = -1
+	j := k + 1
+	for ; j < len(block) && block[j].s != ""; j++ {
+		switch ind := indentOf(block[j].s); {
+		case indent < 0:
+			indent = ind
+		case ind != indent:
+			return 0, 0
+		}
+	}
+	return j, max(indent, 0)
+}
+
+// attribution reports whether s starts with an attribution marker ("--",
+// "---" or an em dash, then optional spaces and text) and returns the text.
+func attribution(s string) (string, bool) {
 	var rest string
 	switch {
-	case strings.HasPrefix(text, "---") && !strings.HasPrefix(text, "----"):
-		rest = text[3:]
-	case strings.HasPrefix(text, "--") && !strings.HasPrefix(text, "---"):
-		rest = text[2:]
-	case strings.HasPrefix(text, "\u2014"):
-		rest = text[len("\u2014"):]
+	case strings.HasPrefix(s, "---") && !strings.HasPrefix(s, "----"):
+		rest = s[3:]
+	case strings.HasPrefix(s, "--") && !strings.HasPrefix(s, "---"):
+		rest = s[2:]
+	case strings.HasPrefix(s, "\u2014"):
+		rest = s[len("\u2014"):]
 	default:
 		return "", false
 	}
-	trimmed := strings.TrimLeft(rest, " ")
-	if trimmed == "" || len(trimmed) == len(rest) {
-		return "", false
-	}
-	return trimmed, true
+	rest = strings.TrimLeft(rest, " ")
+	return rest, rest != ""
 }
 
 // defList parses a definition list starting at ls[i]: terms (with optional

@@ -1,6 +1,9 @@
 package rst
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // maxSubstitutions bounds the substitution references expanded in one
 // document, counting those inside substitutions.
@@ -225,6 +228,11 @@ func (w *writer) substitution(nd inode) error {
 // noteRef writes a footnote or citation reference.
 func (w *writer) noteRef(nd inode) error {
 	var target *node
+	if nd.kind == iFootRef && strings.HasPrefix(nd.text, "#") && nd.text != "#" && w.p.noteByName[nd.ref.refname] == nil {
+		// docutils numbers an auto-numbered reference whose label names
+		// no footnote like a "[#]_" reference.
+		nd.text = "#"
+	}
 	switch {
 	case nd.kind == iFootRef && (nd.text == "#" || nd.text == "*"):
 		notes, counter := w.p.autoNotes, &w.autoRef

@@ -264,7 +264,9 @@ func (in *inliner) startFollows(k, n int) bool {
 
 // simpleEnd returns a finder for the end-string e of a construct whose
 // content starts at from: the first e preceded by non-whitespace (and,
-// when escapable, not escaped) and followed by an acceptable character.
+// when escapable, not escaped) and followed by an acceptable character. As
+// docutils searches for it after the start-string, an end-string right at
+// from counts as the first one, and the markup then has no end.
 func (in *inliner) simpleEnd(e string, escapable bool) func(from int) (int, int) {
 	return func(from int) (int, int) {
 		s := in.s
@@ -274,7 +276,10 @@ func (in *inliner) simpleEnd(e string, escapable bool) func(from int) (int, int)
 				return -1, 0
 			}
 			k += j
-			if k > from && s[k-1] != ' ' && s[k-1] != '\n' && !(escapable && in.esc[k]) && in.endOK(k+len(e)) {
+			if (k == from || (s[k-1] != ' ' && s[k-1] != '\n')) && !(escapable && in.esc[k]) && in.endOK(k+len(e)) {
+				if k == from {
+					return -1, 0 // docutils takes this empty match and gives up
+				}
 				return k, k + len(e)
 			}
 			k++
@@ -327,7 +332,7 @@ func (in *inliner) substitution(k int) (match, error) {
 	}
 	s := in.s
 	for j := k + 1; j < len(s); j++ {
-		if s[j] != '|' || s[j-1] == ' ' || s[j-1] == '\n' || in.esc[j] || j == k+1 {
+		if s[j] != '|' || (j > k+1 && (s[j-1] == ' ' || s[j-1] == '\n')) || in.esc[j] {
 			continue
 		}
 		after, anon, isRef := in.refEnd(j + 1)
@@ -336,6 +341,9 @@ func (in *inliner) substitution(k int) (match, error) {
 				continue
 			}
 			after, anon, isRef = j+1, false, false
+		}
+		if j == k+1 {
+			break // an empty reference: docutils gives up at the first end-string
 		}
 		nd := inode{kind: iSubst, text: normSpace(in.unescape(k+1, j)), line: in.lineAt(k), anon: anon, ref: &iref{class: "reference"}}
 		if isRef && !anon {
@@ -387,7 +395,7 @@ type suffixEnd struct {
 func (in *inliner) interpretedEnd(from int) (cs, end int, role string, ref, anon bool) {
 	s := in.s
 	for j := from; j < len(s); j++ {
-		if s[j] != '`' || j == from || s[j-1] == ' ' || s[j-1] == '\n' || in.esc[j] {
+		if s[j] != '`' || (j > from && (s[j-1] == ' ' || s[j-1] == '\n')) || in.esc[j] {
 			continue
 		}
 		after := j + 1
@@ -418,14 +426,25 @@ func (in *inliner) interpretedEnd(from int) (cs, end int, role string, ref, anon
 
 // interpreted matches interpreted text or a phrase reference whose
 // backquote is at start (k is where a role prefix began, or start).
+//
+// With a role prefix, docutils does not test whether the start-string is
+// quoted or at the end of the text: it only needs no whitespace after it.
 func (in *inliner) interpreted(k, start int, role string) (match, error) {
-	if !in.startFollows(start, 1) || strings.HasPrefix(in.s[start:], "``") {
+	s := in.s
+	switch {
+	case strings.HasPrefix(s[start:], "``"):
+		return match{}, nil
+	case role != "":
+		if start+1 < len(s) && (s[start+1] == ' ' || s[start+1] == '\n') {
+			return match{}, nil
+		}
+	case !in.startFollows(start, 1):
 		return match{}, nil
 	}
 	cs, end, suffix, ref, anon := in.interpretedEnd(start + 1)
 	line := in.lineAt(k)
 	switch {
-	case cs < 0:
+	case cs <= start+1: // none, or an empty one docutils gives up at
 		return match{}, errorf(line, "Inline interpreted text or phrase reference start-string without end-string.")
 	case role != "" && suffix != "":
 		return match{}, errorf(line, "Multiple roles in interpreted text (both prefix and suffix present; only one allowed).")
@@ -496,7 +515,7 @@ func (in *inliner) footnoteRef(k int) match {
 		j++
 	}
 	if j+1 >= len(s) || s[j] != ']' || s[j+1] != '_' || !in.endOK(j+2) {
-		return match{skip: j}
+		return match{} // the label may hold markup: scan on from k+1
 	}
 	label := s[k+1 : j]
 	nd := inode{kind: iFootRef, text: label, line: in.lineAt(k), ref: &iref{}}
@@ -507,7 +526,7 @@ func (in *inliner) footnoteRef(k int) match {
 	case isRefName(label):
 		nd.kind, nd.ref.refname = iCiteRef, normName(label)
 	default:
-		return match{skip: j}
+		return match{}
 	}
 	return match{end: j + 2, nodes: []inode{nd}}
 }

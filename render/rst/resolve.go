@@ -343,6 +343,10 @@ func (p *parser) numberFootnotes() error {
 			return errorf(n.line, "Duplicate explicit target name: %q.", n.refname)
 		}
 		p.noteByName[n.refname] = n
+		// A footnote's name is a hyperlink target too ("1_" links to it).
+		if err := p.addTarget(&target{name: n.refname, id: n.id, line: n.line}); err != nil {
+			return err
+		}
 	}
 	for _, n := range p.cites {
 		p.noteByName[n.refname] = n

@@ -667,39 +667,3 @@ func TestNewRefusesBadBaseURL(t *testing.T) {
 		})
 	}
 }
-
-func TestProjectPage(t *testing.T) {
-	ix := newTestIndex(t, indexConfig{})
-	seedDemo(t, ix)
-	for _, tt := range []struct {
-		name, path string
-		status     int
-		want       []string
-	}{
-		{"latest", "/project/demo-pkg/", 200, []string{`<html lang="en">`, "<h1>Demo.Pkg 1.0</h1>", "pip install Demo.Pkg</code>", "1.1b1", "(yanked)"}},
-		{"version", "/project/demo-pkg/0.9/", 200, []string{"<h1>Demo.Pkg 0.9</h1>", "pip install Demo.Pkg==0.9", "This release is yanked"}},
-		{"version spelled otherwise", "/project/demo-pkg/0.9.0/", 200, []string{"<h1>Demo.Pkg 0.9</h1>"}},
-		{"unknown version", "/project/demo-pkg/7.0/", 404, nil},
-		{"invalid version", "/project/demo-pkg/not-a-version/", 404, nil},
-		{"unknown project", "/project/nope/", 404, nil},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			resp, body := ix.get(t, tt.path)
-			if resp.StatusCode != tt.status {
-				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(string(body), w) {
-					t.Errorf("page lacks %q:\n%s", w, body)
-				}
-			}
-			if tt.status == 200 && !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") {
-				t.Errorf("CSP %q", resp.Header.Get("Content-Security-Policy"))
-			}
-		})
-	}
-	resp, _ := ix.get(t, "/project/Demo_Pkg/0.9/")
-	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/project/demo-pkg/0.9/" {
-		t.Errorf("non-normalized name: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
-	}
-}

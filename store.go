@@ -31,6 +31,7 @@ type Tx interface {
 	ReleaseTx
 	FileTx
 	JournalTx
+	EventTx
 	LogTx
 	BrowseTx
 	SearchTx

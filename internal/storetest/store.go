@@ -44,6 +44,7 @@ func Store(t *testing.T, open func(t *testing.T) wharf.Store) {
 		{"EachFile", testEachFile},
 		{"Journal", testJournal},
 		{"Events", testEvents},
+		{"EventQueries", testEventQueries},
 		{"Log", testLog},
 		{"FileLogIndex", testFileLogIndex},
 		{"Descriptions", testDescriptions}, {"Counts", testCounts}, {"NewestReleases", testNewestReleases}, {"UserProjects", testUserProjects},

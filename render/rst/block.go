@@ -279,7 +279,7 @@ func (st *state) line(ls []line, i int) ([]*node, int, error, bool) {
 		msg = "Missing matching underline for section title overline."
 	case ls[i+2].s != over:
 		msg = "Title overline & underline mismatch."
-	case width(title) > len(over):
+	case width(ls[i+1].s) > len(over): // an inset title's indentation counts
 		msg = "Title overline too short."
 	}
 	if msg != "" {
@@ -525,7 +525,8 @@ func isDefTerm(ls []line, j int) bool {
 	if s == "" || indentOf(s) > 0 || j+1 >= len(ls) || ls[j+1].s == "" || indentOf(ls[j+1].s) == 0 {
 		return false
 	}
-	return !isBullet(s) && enumAt(s) == nil && !(s[0] == ':' && fieldMarker(s) > 0) &&
+	return !isBullet(s) && enumAt(s) == nil && !(s[0] == ':' && fieldMarker(s) > 0) && !isAdornment(s) &&
+		!isGridBorder(s) && !isSimpleBorder(s) &&
 		!strings.HasPrefix(s, "..") && !strings.HasPrefix(s, ">>>") && !strings.HasPrefix(s, "| ") &&
 		!((s[0] == '-' || s[0] == '/') && optionMarker(s) > 0)
 }

@@ -14,9 +14,14 @@ const tableWork = 4 << 20
 // line up in runes as they do on screen; it is removed from cell text.
 const pad = '\x00'
 
-// isGridBorder reports whether s is a grid table border like "+---+--+".
+// isGridBorder reports whether s is a grid table border like "+---+--+"
+// (or, with "=", a header separator). As docutils' pattern has it, a
+// border has at least one character between "+-" and "-+".
 func isGridBorder(s string) bool {
-	return len(s) >= 3 && s[0] == '+' && s[len(s)-1] == '+' && strings.Trim(s, "+-=") == "" && s[1] != '+'
+	if len(s) < 5 || s[0] != '+' || s[len(s)-1] != '+' || strings.Trim(s, "+-=") != "" {
+		return false
+	}
+	return s[1] != '+' && s[len(s)-2] != '+'
 }
 
 // isSimpleBorder reports whether s is a simple table border with at least

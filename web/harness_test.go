@@ -37,6 +37,10 @@ import (
 type indexConfig struct {
 	MaxFileSize int64 // publish.Config.MaxFileSize; 256 KiB when 0
 	BaseURL     string
+	// Accounts turns on the account pages (web login) with mail caught
+	// in testIndex.mail; Require2FA is their policy ("" for the default).
+	Accounts   bool
+	Require2FA string
 }
 
 // testIndex is a whole wharf behind a real HTTP server, wired as
@@ -56,7 +60,8 @@ type testIndex struct {
 	srv      *Server
 	ts       *httptest.Server
 	token    string
-	prefix   string // the base URL's path, without trailing slash
+	prefix   string   // the base URL's path, without trailing slash
+	mail     *mailbox // mail the accounts use case sent, with Accounts
 }
 
 func newTestIndex(t *testing.T, cfg indexConfig) *testIndex {
@@ -101,8 +106,17 @@ func newTestIndex(t *testing.T, cfg indexConfig) *testIndex {
 	if ix.tlog, err = translog.New(ix.store, translog.Options{SignerKey: skey}); err != nil {
 		t.Fatal(err)
 	}
-	ix.srv, err = New(ix.store, ix.blobs, ix.pub, log, Options{BaseURL: cfg.BaseURL, Now: ix.clock.Now, PollInterval: 5 * time.Millisecond,
-		TransparencyLog: ix.tlog})
+	opts := Options{BaseURL: cfg.BaseURL, Now: ix.clock.Now, PollInterval: 5 * time.Millisecond, TransparencyLog: ix.tlog}
+	if cfg.Accounts {
+		ix.mail = &mailbox{}
+		err := ix.accounts.EnableWeb(accounts.Options{Location: cfg.BaseURL, Secret: bytes.Repeat([]byte("w"), 32),
+			Mailer: ix.mail, Require2FA: cfg.Require2FA, Now: ix.clock.Now, Log: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Accounts = ix.accounts
+	}
+	ix.srv, err = New(ix.store, ix.blobs, ix.pub, log, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

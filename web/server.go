@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"wharf"
+	"wharf/accounts"
 	"wharf/dist"
 	"wharf/publish"
 	"wharf/translog"
@@ -31,6 +33,13 @@ type Options struct {
 	TransparencyLog *translog.Log
 	// Images configure the proxy for README images (/camo/…).
 	Images ImageProxyOptions
+	// Accounts serves the account pages (/account/…, /manage/account/…);
+	// nil leaves them out. Its EnableWeb must have been called.
+	Accounts *accounts.Service
+	// SecretScanners are the public keys of the secret scanners allowed to
+	// report leaked tokens (POST /_/secrets/disclose-token, served when
+	// Accounts is set).
+	SecretScanners []ScannerKey
 }
 
 // Server is the HTTP side of wharf.
@@ -50,6 +59,12 @@ type Server struct {
 	secure  securityHeaders // sent on every reply
 	tlog    *translog.Log
 	images  *imageProxy // nil when the image proxy is off
+	// accounts serves the account pages; nil when they are off.
+	accounts *accounts.Service
+	// root is mux behind the cross-origin (CSRF) protection.
+	root http.Handler
+	// scanners are the secret scanners' keys by id.
+	scanners map[string]*ecdsa.PublicKey
 }
 
 // New returns a Server. Call Invalidate after changes made in this process
@@ -81,13 +96,19 @@ func New(store wharf.Store, blobs wharf.BlobStore, pub *publish.Service, log *sl
 	}
 	s.ui, s.secure = ui, newSecurityHeaders(strings.HasPrefix(s.origin, "https:"))
 	s.images = newImageProxy(opts.Images)
-	s.routes()
+	s.accounts = opts.Accounts
+	if s.scanners, err = parseScannerKeys(opts.SecretScanners); err != nil {
+		return nil, err
+	}
+	if err := s.routes(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
-func (s *Server) routes() {
+func (s *Server) routes() error {
 	m := http.NewServeMux()
-	m.Handle("GET /{$}", s.handle(s.home))
+	m.Handle("GET /{$}", s.page(s.homePage))
 	m.Handle("GET /simple/{$}", s.handle(s.simpleIndex))
 	m.Handle("GET /simple/{project}/{$}", s.handle(s.simpleProject))
 	m.HandleFunc("GET /simple", func(w http.ResponseWriter, r *http.Request) {
@@ -100,7 +121,9 @@ func (s *Server) routes() {
 	})
 	m.Handle("GET /project/{project}/{$}", s.page(s.projectPage))
 	m.Handle("GET /project/{project}/{version}/{$}", s.page(s.projectPage))
+	m.Handle("GET /user/{name}/{$}", s.page(s.profile))
 	m.Handle("GET /help/{$}", s.page(s.help))
+	m.Handle("GET /search/{$}", s.page(s.search))
 	m.Handle("GET /locale/{$}", s.page(s.switchLocale))
 	m.Handle("GET /static/{hash}/{name}", s.handle(s.staticFile))
 	// Every other GET: a friendly 404 page for browsers (see notFound).
@@ -116,8 +139,18 @@ func (s *Server) routes() {
 		s.logRoutes(m)
 	}
 	s.imageRoutes(m)
+	if s.accounts != nil {
+		s.accountRoutes(m)
+		m.Handle("POST /_/secrets/disclose-token", s.handle(s.discloseToken))
+	}
 	m.HandleFunc("GET /_health", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	s.mux = m
+	csrf, err := s.crossOrigin()
+	if err != nil {
+		return err
+	}
+	s.root = csrf.Handler(m)
+	return nil
 }
 
 // ServeHTTP serves a request through the middleware. The base URL's path
@@ -146,7 +179,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r2.URL.Path, r2.URL.RawPath = rest, ""
 		r = r2
 	}
-	s.mux.ServeHTTP(w, r)
+	s.root.ServeHTTP(w, r)
 }
 
 // cleanPath is the canonical form of p as http.ServeMux computes it:
@@ -231,15 +264,4 @@ func (s *Server) followOnce(ctx context.Context, seen *int64) {
 		s.Invalidate(e.Project)
 		*seen = e.Serial
 	}
-}
-
-func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'")
-	_, err := w.Write([]byte(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>wharf</title></head>
-<body><h1>wharf</h1><p>A Python package index. Browse the <a href="` + s.prefix + `/simple/">simple index</a>.</p></body></html>
-`))
-	return err
 }

@@ -74,8 +74,24 @@ type Config struct {
 		// Witnesses are verifier keys whose cosignatures are accepted.
 		Witnesses []string `toml:"witnesses"`
 	} `toml:"log"`
+	// SecretScanning configures POST /_/secrets/disclose-token, where
+	// secret scanners report leaked tokens. Their keys are configured, not
+	// fetched, since the index may not reach the internet.
+	SecretScanning struct {
+		Keys []ScannerKeyConfig `toml:"keys"`
+	} `toml:"secret_scanning"`
 
 	maxFileSize, maxProjectSize int64
+}
+
+// ScannerKeyConfig is one secret scanner's public key. GitHub lists its
+// keys at https://api.github.com/meta/public_keys/secret_scanning.
+type ScannerKeyConfig struct {
+	// ID is the key identifier the scanner sends with each report.
+	ID string `toml:"id"`
+	// Key is the ECDSA P-256 public key in PEM form; it is parsed when
+	// the server starts.
+	Key string `toml:"key"`
 }
 
 func defaultConfig() Config {
@@ -174,6 +190,11 @@ func (c *Config) Validate() error {
 	case "all", "publishers", "off":
 	default:
 		return fmt.Errorf("accounts.require_2fa must be all, publishers or off, not %q", c.Accounts.Require2FA)
+	}
+	for i, k := range c.SecretScanning.Keys {
+		if k.ID == "" || k.Key == "" {
+			return fmt.Errorf("secret_scanning.keys[%d] needs an id and a key", i)
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -53,7 +53,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	defer a.Close()
 	srv, err := web.New(a.store, a.blobs, a.publish, log, web.Options{BaseURL: cfg.BaseURL, CacheProjects: cfg.Cache.Projects,
-		TransparencyLog: a.tlog, Images: imageOptions(cfg, a.imageKey)})
+		TransparencyLog: a.tlog, Images: imageOptions(cfg, a.imageKey), SecretScanners: scannerKeys(cfg)})
 	if err != nil {
 		return err
 	}
@@ -105,4 +105,14 @@ func imageOptions(cfg Config, key []byte) web.ImageProxyOptions {
 	}
 	return web.ImageProxyOptions{Key: key, MaxSize: cfg.Images.maxSize, Timeout: cfg.Images.timeout,
 		AllowPrivate: cfg.Images.AllowPrivate}
+}
+
+// scannerKeys passes the secret scanners' keys to web, which parses them
+// and refuses to start on a bad one.
+func scannerKeys(cfg Config) []web.ScannerKey {
+	var keys []web.ScannerKey
+	for _, k := range cfg.SecretScanning.Keys {
+		keys = append(keys, web.ScannerKey{ID: k.ID, PEM: k.Key})
+	}
+	return keys
 }

@@ -176,20 +176,28 @@ func TestPathological(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
-			_, _ = render(t, tt.src)
-			d := time.Since(start)
+			d := fastest(t, tt.src)
 			if d <= time.Second {
 				return
 			}
 			plain := strings.Repeat("Some ordinary words in a paragraph.\n\n", len(tt.src)/37+1)
-			start = time.Now()
-			_, _ = render(t, plain)
-			if base := time.Since(start); d > 25*base {
+			if base := fastest(t, plain); d > 25*base {
 				t.Errorf("took %v on %d bytes (an ordinary document of that size: %v)", d, len(tt.src), base)
 			}
 		})
 	}
+}
+
+// fastest renders src twice and returns the shorter time, so that a
+// moment of load on a shared machine does not fail the test.
+func fastest(t *testing.T, src string) time.Duration {
+	best := time.Duration(1<<63 - 1)
+	for range 2 {
+		start := time.Now()
+		_, _ = render(t, src)
+		best = min(best, time.Since(start))
+	}
+	return best
 }
 
 // substBomb defines substitutions that each expand to two of the next.

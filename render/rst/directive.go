@@ -75,6 +75,8 @@ func (st *state) parseDirective(ls []line, i int, name string, end int) (*direct
 	switch name {
 	case "raw", "include":
 		return nil, errorf(ls[i].n, "%q directive disabled.", name)
+	case "date":
+		return nil, errorf(ls[i].n, "The \"date\" directive is not supported: a README renders once, at upload.")
 	}
 	sp, ok := specFor(name)
 	if !ok {

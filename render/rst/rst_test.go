@@ -88,6 +88,7 @@ func TestErrors(t *testing.T) {
 		{"strong alone", "**\n", `line 1: Inline strong start-string without end-string.`},
 		{"empty literal", "a ```` b\n", `line 1: Inline literal start-string without end-string.`},
 		{"role prefix at the end", "see :code:`\n", `line 1: Inline interpreted text or phrase reference start-string without end-string.`},
+		{"date", "|d|\n\n.. |d| date::\n", `line 3: The "date" directive is not supported: a README renders once, at upload.`},
 		{"pep", ":pep:`x`\n", `line 1: PEP number must be a number from 0 to 9999; "x" is invalid.`},
 		{"empty admonition", ".. note::\n", `line 1: The "note" admonition is empty; content required.`},
 		{"footnote unknown", "See [3]_.\n", `line 1: Unknown target name: "3".`},

@@ -26,6 +26,7 @@ Commands:
            create NAME --service [--email ADDR]
   token    create USER [--project NAME]... [--expires 90d] [--description TEXT]
            list USER | revoke ID
+           restrict TOKEN|- [--project NAME]... [--expires 30d|TIME]
   project  role PROJECT USER owner|maintainer|remove
   yank     PROJECT VERSION [--reason TEXT]
   unyank   PROJECT VERSION
@@ -38,8 +39,8 @@ Commands:
            witness-key [--witness-key FILE] [--name NAME]
   verify   --index URL --key VERIFIER [--witness KEY]... FILE|requirements.txt...
 
-Every command takes --data DIR (default ./wharf-data, or WHARF_DATA) and
---config FILE (wharf.toml, or WHARF_CONFIG).
+Every command but token restrict and verify takes --data DIR (default
+./wharf-data, or WHARF_DATA) and --config FILE (wharf.toml, or WHARF_CONFIG).
 `
 
 // command runs one subcommand with its arguments.
@@ -49,7 +50,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"serve":   runServe,
 		"user":    runUser,
-		"token":   runToken,
+		"token":   runTokenCommand,
 		"project": runProject,
 		"yank":    runYank,
 		"unyank":  runUnyank,

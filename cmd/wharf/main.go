@@ -32,6 +32,7 @@ Commands:
   unyank   PROJECT VERSION
   delete   PROJECT VERSION [FILENAME]
   import   DIR --user NAME [--jobs N]
+  audit    export [--user NAME] [--project NAME] --since 30d|TIME
   fsck     [--repair]
   render   [--type TYPE] FILE|-
   log      key | audit
@@ -56,6 +57,7 @@ func commands() map[string]command {
 		"unyank":  runUnyank,
 		"delete":  runDelete,
 		"import":  runImport,
+		"audit":   runAudit,
 		"fsck":    runFsck,
 		"render":  runRender,
 		"log":     runLog,

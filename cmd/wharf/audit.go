@@ -59,16 +59,11 @@ func runAudit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 // parseSince reads --since: a lifetime back from now ("30d"), an RFC 3339
 // time, or a date, which means from the start of that day in UTC.
 func parseSince(s string, now time.Time) (time.Time, error) {
-	if d, err := parseDuration(s); err == nil {
-		return now.Add(-d), nil
+	t, ok := timeArg(s, now, true, false)
+	if !ok {
+		return time.Time{}, fmt.Errorf("--since %q is not a lifetime (30d, 12h), an RFC 3339 time or a date (2006-01-02)", s)
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("--since %q is not a lifetime (30d, 12h), an RFC 3339 time or a date (2006-01-02)", s)
+	return t, nil
 }
 
 // auditFilter turns the names given on the command line into ids.

@@ -164,3 +164,24 @@ func TestDetailsObject(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSince(t *testing.T) {
+	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Time // zero: an error
+	}{
+		{"30d", time.Date(2026, 2, 2, 5, 6, 7, 0, time.UTC)},
+		{"1h", time.Date(2026, 3, 4, 4, 6, 7, 0, time.UTC)},
+		{"2026-01-02", time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)},
+		{"2026-01-02T03:04:05.5Z", time.Date(2026, 1, 2, 3, 4, 5, 500000000, time.UTC)},
+		{"yesterday", time.Time{}},
+		{"-1d", time.Time{}},
+	}
+	for _, tt := range tests {
+		got, err := parseSince(tt.in, now)
+		if tt.want.IsZero() != (err != nil) || !got.Equal(tt.want) {
+			t.Errorf("parseSince(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+}

@@ -94,7 +94,7 @@ func readTokenLine(r io.Reader) (string, error) {
 // The result is at second precision, as the token's caveat, and must lie
 // in the future.
 func parseExpiry(s string, now time.Time) (time.Time, error) {
-	t, ok := expiryTime(s, now)
+	t, ok := timeArg(s, now, false, true)
 	if !ok {
 		return time.Time{}, fmt.Errorf("--expires %q is not a lifetime (30d, 12h), an RFC 3339 time or a date (2006-01-02)", s)
 	}
@@ -105,16 +105,25 @@ func parseExpiry(s string, now time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// expiryTime reads the three forms parseExpiry accepts.
-func expiryTime(s string, now time.Time) (time.Time, bool) {
+// timeArg reads a time given on the command line: a lifetime ("30d",
+// "12h") counted from now, forward or back, an RFC 3339 time, or a date,
+// which means the start of that day in UTC, or its last second with
+// endOfDay.
+func timeArg(s string, now time.Time, back, endOfDay bool) (time.Time, bool) {
 	if d, err := parseDuration(s); err == nil {
+		if back {
+			d = -d
+		}
 		return now.Add(d), true
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, true
 	}
 	if day, err := time.Parse(time.DateOnly, s); err == nil {
-		return day.Add(24*time.Hour - time.Second), true
+		if endOfDay {
+			day = day.Add(24*time.Hour - time.Second)
+		}
+		return day, true
 	}
 	return time.Time{}, false
 }

@@ -88,6 +88,13 @@ type disclosure struct {
 // Every entry is acted on before the answer: a leaked token is revoked at
 // once. The type field is not checked, since a wharf token says what it is
 // by its prefix.
+//
+// Timing is not an oracle worth having either: only a holder of a
+// configured scanner key gets past the signature check; strings that are
+// not our tokens fail a local check (parsing, then an HMAC) and never
+// change anything; and what the time of a reply could reveal — that a
+// token the sender holds was live — stops being true by the time the reply
+// arrives, since reporting a live token revokes it.
 func (s *Server) discloseToken(w http.ResponseWriter, r *http.Request) error {
 	keyID, sig := r.Header.Get(headerScannerKeyID), r.Header.Get(headerScannerSignature)
 	if keyID == "" || sig == "" {

@@ -64,12 +64,6 @@ func TestBrowserAccounts(t *testing.T) {
 	t.Parallel()
 	b := browser.Start(t)
 	f := startAccountFlow(t, b)
-	// TODO: remove once cmd/wharf serves the account pages (web.Options
-	// Accounts); until then the routes are 404 and the flow is pending,
-	// as TestBrowserPages treats a page still on its way.
-	if status := f.p.Navigate(f.origin + "/account/register/"); status == http.StatusNotFound {
-		t.Skip("the account pages are not served yet (404 on /account/register/)")
-	}
 
 	steps := []struct {
 		name string
@@ -254,12 +248,7 @@ func (f *accountFlow) register() {
 // knownAccountAxe are axe rules that an account page breaks today, by
 // path, so that the test passes while the fix is on its way and fails on
 // anything new. Each entry needs a TODO naming its fix.
-var knownAccountAxe = map[string][]string{
-	// TODO(auth/totp): QRCodeSVG gives the <svg> role="img" with no name,
-	// inside the page's <div role="img" aria-label>; the SVG should be
-	// aria-hidden="true" (or carry no role) so the div alone names it.
-	"/manage/account/totp-provision/": {"svg-img-alt"},
-}
+var knownAccountAxe = map[string][]string{}
 
 // axe runs axe-core on the page and fails on any violation but the known
 // ones of its path, which are logged.

@@ -104,7 +104,8 @@ func TestBrowserPages(t *testing.T) {
 // would (the page logs them in), and returns the session cookie's value.
 func registerSession(t *testing.T, s *server) string {
 	t.Helper()
-	form := url.Values{"username": {"browsing-bob"}, "email": {"bob@example.org"}, "new_password": {"quartz-lantern-orbit-97"}}
+	form := url.Values{"username": {"browsing-bob"}, "email": {"bob@example.org"},
+		"new_password": {"quartz-lantern-orbit-97"}, "password_confirm": {"quartz-lantern-orbit-97"}}
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := c.PostForm(s.url+"/account/register/", form)
 	if err != nil {

@@ -4,9 +4,11 @@ import "net/http"
 
 // contentSecurityPolicy lets a page load only wharf's own script, style
 // sheet and images (README images will come through wharf's own image
-// proxy), submit forms only to wharf, and be framed by no one. It allows no
-// inline script or style, so templates carry neither.
-const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+// proxy), call only wharf from script (the WebAuthn pages fetch their
+// options and post their results), submit forms only to wharf, and be
+// framed by no one. It allows no inline script or style, so templates
+// carry neither.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // permissionsPolicy turns off the powerful browser features no wharf page

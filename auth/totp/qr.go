@@ -20,7 +20,7 @@ const quietZone = 4
 // scans on dark page themes too. The image has a viewBox but no size, so the
 // page's style decides how large it is drawn; shape-rendering="crispEdges"
 // keeps module edges sharp when scaled. The SVG holds no script, link, text
-// or title: the page around it gives the accessible name.
+// or title, and is aria-hidden: the page around it gives the accessible name.
 func QRCodeSVG(text string) (string, error) {
 	q, err := qrcode.New(text, qrcode.Medium)
 	if err != nil {
@@ -37,7 +37,7 @@ func renderSVG(bits [][]bool) string {
 	n := strconv.Itoa(size)
 	var b strings.Builder
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ` + n + ` ` + n +
-		`" shape-rendering="crispEdges" role="img"><rect width="` + n + `" height="` + n +
+		`" shape-rendering="crispEdges" aria-hidden="true"><rect width="` + n + `" height="` + n +
 		`" fill="#fff"/><path fill="#000" d="`)
 	for y, row := range bits {
 		for x := 0; x < len(row); {

@@ -57,7 +57,7 @@ func TestQRCodeSVGTooLong(t *testing.T) {
 }
 
 var (
-	shapeRE = regexp.MustCompile(`^<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \d+ \d+" shape-rendering="crispEdges" role="img">` +
+	shapeRE = regexp.MustCompile(`^<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \d+ \d+" shape-rendering="crispEdges" aria-hidden="true">` +
 		`<rect width="\d+" height="\d+" fill="#fff"/><path fill="#000" d="[Mhvz0-9 -]*"/></svg>$`)
 	viewBoxRE = regexp.MustCompile(`viewBox="0 0 (\d+) (\d+)"`)
 	pathRE    = regexp.MustCompile(` d="([^"]*)"`)

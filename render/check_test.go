@@ -138,7 +138,8 @@ func inertElement(el string, attrs []html.Attribute, vocab map[string]bool) stri
 		}
 		switch {
 		case el == "input":
-			if !(a.Key == "type" && a.Val == "checkbox" || a.Key == "checked" || a.Key == "disabled") {
+			if !(a.Key == "type" && a.Val == "checkbox" || a.Key == "checked" || a.Key == "disabled" ||
+				a.Key == "title" && (a.Val == "\u2610" || a.Val == "\u2611")) {
 				return bad("input attribute")
 			}
 		case el == "a" && a.Key == "rel":

@@ -25,7 +25,9 @@ func TestNestedQuotesLinear(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
 			res, err := Render("text/markdown", tc.src, Options{})
-			if d := time.Since(start); d > time.Second {
+			// The bound is loose so a busy CI machine passes; readme_renderer
+			// takes 13 s on the first case, and quadratic work would take minutes.
+			if d := time.Since(start); d > 5*time.Second {
 				t.Errorf("took %v", d)
 			}
 			if err != nil {
@@ -73,7 +75,8 @@ func TestPathological(t *testing.T) {
 			res, err := Render(tc.typ, tc.src, Options{Timeout: 500 * time.Millisecond})
 			d := time.Since(start)
 			t.Logf("%d bytes in, %d out, %v, err %v", len(tc.src), len(res.HTML), d, err)
-			if d > 1500*time.Millisecond {
+			// A 500 ms deadline; the slack is for a busy CI machine.
+			if d > 4*time.Second {
 				t.Errorf("took %v", d)
 			}
 			if err != nil && !errors.Is(err, ErrTooComplex) {

@@ -262,11 +262,17 @@ func checkbox(in []html.Attribute) []html.Attribute {
 	if !isBox {
 		return nil
 	}
+	// A form control needs an accessible name (WCAG 4.1.2; axe "label").
+	// The README's language is unknown when it is rendered, so the name is
+	// a ballot-box symbol, which screen readers speak in the reader's own
+	// language, and the checked state says the rest.
 	out := []html.Attribute{{Key: "type", Val: "checkbox"}}
+	name := "\u2610" // ☐
 	if checked {
 		out = append(out, html.Attribute{Key: "checked"})
+		name = "\u2611" // ☑
 	}
-	return append(out, html.Attribute{Key: "disabled"})
+	return append(out, html.Attribute{Key: "disabled"}, html.Attribute{Key: "title", Val: name})
 }
 
 // complete reports whether el keeps the attributes it needs to be useful:

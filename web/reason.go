@@ -46,17 +46,25 @@ func writeReason(w http.ResponseWriter, r *http.Request, status int, msg string,
 	if reason == "" {
 		reason = http.StatusText(status)
 	}
-	writeRawReply(buf.Writer, status, reason, body)
+	writeRawReply(buf.Writer, status, reason, body, w.Header())
 	buf.Flush()
 }
 
-// writeRawReply writes a complete HTTP/1.1 response that closes the connection.
-func writeRawReply(bw *bufio.Writer, status int, reason, body string) {
+// writeRawReply writes a complete HTTP/1.1 response that closes the
+// connection, with the headers already set on the reply (the security
+// headers every response carries) and its own framing headers.
+func writeRawReply(bw *bufio.Writer, status int, reason, body string, set http.Header) {
+	h := set.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Connection", "close")
 	bw.WriteString("HTTP/1.1 " + strconv.Itoa(status) + " " + reason + "\r\n")
-	bw.WriteString("Content-Type: text/plain; charset=utf-8\r\n")
-	bw.WriteString("X-Content-Type-Options: nosniff\r\n")
-	bw.WriteString("Content-Length: " + strconv.Itoa(len(body)) + "\r\n")
-	bw.WriteString("Connection: close\r\n\r\n")
+	h.Write(bw)
+	bw.WriteString("\r\n")
 	bw.WriteString(body)
 }
 

@@ -168,6 +168,10 @@ func TestUploadReasonPhrase(t *testing.T) {
 			if h.Get("Content-Length") != strconv.Itoa(len(reply.body)) || h.Get("Content-Type") != "text/plain; charset=utf-8" || !reply.resp.Close {
 				t.Errorf("headers %v, close %v", h, reply.resp.Close)
 			}
+			// The hijacked reply carries the headers every response does.
+			if h.Get("Content-Security-Policy") != contentSecurityPolicy || h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("security headers missing from the raw reply: %v", h)
+			}
 		})
 	}
 	if ix.pageHas(t, "/simple/", "up-pkg") {

@@ -38,6 +38,16 @@ type Config struct {
 		// BreachAPI is the base URL of a k-anonymity breached-password
 		// range API (HIBP-compatible); empty disables the check.
 		BreachAPI string `toml:"breach_api"`
+		// Limits are moving-window rate limits, each a list such as
+		// "5/5m, 20/1h, 50/1d" (N events per window); empty keeps PyPI's.
+		Limits struct {
+			LoginUser     string `toml:"login_user"`
+			LoginIP       string `toml:"login_ip"`
+			SecondFactor  string `toml:"second_factor"`
+			PasswordReset string `toml:"password_reset"`
+			EmailAdd      string `toml:"email_add"`
+			Register      string `toml:"register"`
+		} `toml:"limits"`
 	} `toml:"accounts"`
 	// Mail configures how wharf sends mail.
 	Mail struct {
@@ -185,6 +195,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Log.Name != "" && strings.ContainsAny(c.Log.Name, "+ \t\r\n") {
 		return fmt.Errorf("log.name %q must not contain spaces or '+'", c.Log.Name)
+	}
+	if _, err := c.accountLimits(); err != nil {
+		return err
 	}
 	switch c.Accounts.Require2FA {
 	case "all", "publishers", "off":

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -272,5 +273,31 @@ func TestParseArgs(t *testing.T) {
 				t.Errorf("parseArgs(%q) = %q, %v; email %q admin %v reason %q", tt.args, pos, err, *email, *admin, *reason)
 			}
 		})
+	}
+}
+
+func TestParseWindows(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // fmt of the windows, or "error"
+	}{
+		{"", "[]"},
+		{"10/5m", "[{10 5m0s}]"},
+		{"5/5m, 20/1h,50/1d", "[{5 5m0s} {20 1h0m0s} {50 24h0m0s}]"},
+		{"0/5m", "error"},
+		{"10", "error"},
+		{"ten/5m", "error"},
+		{"10/forever", "error"},
+		{"10/-5m", "error"},
+	}
+	for _, tt := range tests {
+		ws, err := parseWindows(tt.in)
+		got := fmt.Sprint(ws)
+		if err != nil {
+			got = "error"
+		}
+		if got != tt.want {
+			t.Errorf("parseWindows(%q) = %s, want %s", tt.in, got, tt.want)
+		}
 	}
 }

@@ -49,8 +49,12 @@ func enableWebAccounts(a *app, secret []byte) error {
 	if err != nil {
 		return err
 	}
+	limits, err := a.cfg.accountLimits()
+	if err != nil {
+		return err
+	}
 	opts := accounts.Options{Location: location(a.cfg), Secret: secret, Mailer: mailer,
-		Require2FA: a.cfg.Accounts.Require2FA, Log: a.log}
+		Require2FA: a.cfg.Accounts.Require2FA, Limits: limits, Log: a.log}
 	if api := a.cfg.Accounts.BreachAPI; api != "" {
 		if _, err := url.Parse(api); err != nil {
 			return err

@@ -189,7 +189,7 @@ func TestProjectPageReadme(t *testing.T) {
 	ix.upload(t, withReadme(distSpec{Name: "demo", Version: "1.0"}.build(t), "text/markdown", readme))
 	_, body := ix.get(t, "/project/demo/")
 	for _, want := range []string{
-		`<div class="readme" dir="auto">`, `<h1 id="user-content-demo">Demo</h1>`, `<input type="checkbox" checked="" disabled="">`,
+		`<div class="readme" dir="auto">`, `<h1 id="user-content-demo">Demo</h1>`, `<input type="checkbox" checked="" disabled="" title="☑">`,
 		`<span class="hl-nb">print</span>`, `<img src="https://img.example/logo.png" alt="logo">`,
 		`<link rel="stylesheet" href="/static/`,
 	} {

@@ -49,31 +49,3 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
-
-// TestTry renders the files named by RST_TRY (a file or a folder of .rst
-// files) and logs the output or the error, for comparing with docutils
-// while developing; it is skipped otherwise.
-func TestTry(t *testing.T) {
-	path := os.Getenv("RST_TRY")
-	if path == "" {
-		t.Skip("RST_TRY not set")
-	}
-	files := []string{path}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		files, _ = filepath.Glob(filepath.Join(path, "*.rst"))
-	}
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := rst.ToHTML(string(src), rst.Options{})
-		if len(files) == 1 {
-			t.Logf("\n%s\nerror: %v", got, err)
-		} else if err != nil {
-			t.Logf("%s ERR %v", filepath.Base(f), err)
-		} else {
-			t.Logf("%s OK", filepath.Base(f))
-		}
-	}
-}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"wharf"
 	"wharf/i18n"
 	"wharf/render"
 )
@@ -304,6 +305,9 @@ func TestUserPage(t *testing.T) {
 	ix := newTestIndex(t, indexConfig{})
 	seedDemo(t, ix)
 	ix.upload(t, distSpec{Name: "second", Version: "0.1", Summary: "<b>Second</b>"}.build(t))
+	if _, err := ix.accounts.CreateServiceUser(t.Context(), wharf.Actor{}, "ci-bot", ""); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		name, path string
 		status     int
@@ -314,6 +318,7 @@ func TestUserPage(t *testing.T) {
 			"Joined: 2024-05-06", `<h2 id="projects">2 projects</h2>`,
 			`<a class="package-name" href="/project/demo-pkg/"><bdi>Demo.Pkg</bdi></a>`, `<span class="marker">owner</span>`,
 			"<p dir=\"auto\">The demo.</p>", "&lt;b&gt;Second&lt;/b&gt;", "Last released: 2024-05-06"}},
+		{name: "service account", path: "/user/ci-bot/", status: 200, want: []string{`<p class="notice">Service account: publishes from CI`}},
 		{name: "other spelling", path: "/user/ALICE/", status: 301, location: "/user/alice/"},
 		{name: "unknown", path: "/user/nobody/", status: 404, want: []string{"Page not found"}},
 	} {

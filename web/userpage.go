@@ -13,6 +13,7 @@ import (
 // is never shown.
 type userPage struct {
 	Name     string
+	Service  bool // a CI service account, marked as such
 	Joined   dateView
 	Projects []userProjectView
 }
@@ -45,7 +46,7 @@ func (s *Server) loadUserPage(ctx context.Context, name string) (*userPage, erro
 		if err != nil {
 			return err
 		}
-		up.Name, up.Joined = u.Name, newDate(u.Created)
+		up.Name, up.Service, up.Joined = u.Name, u.Service, newDate(u.Created)
 		projects, err := tx.UserProjects(ctx, u.ID)
 		if err != nil {
 			return err

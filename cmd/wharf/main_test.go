@@ -197,6 +197,10 @@ func TestUsersAndTokens(t *testing.T) {
 	if list := c.must("token", "list", "alice"); !strings.Contains(list, "revoked") {
 		t.Errorf("token list after revoke:\n%s", list)
 	}
+	c.must("user", "create", "ci-bot", "--service")
+	if list := c.must("token", "list", "ci-bot"); !strings.HasPrefix(list, "ci-bot is a service account") {
+		t.Errorf("token list of a service account does not say so:\n%s", list)
+	}
 
 	errorCases := []struct {
 		name string

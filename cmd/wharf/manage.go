@@ -91,6 +91,13 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		if err != nil {
 			return err
 		}
+		var u *wharf.User
+		if err := a.store.View(ctx, func(tx wharf.Tx) (err error) { u, err = tx.UserByName(ctx, pos[1]); return err }); err != nil {
+			return err
+		}
+		if u.Service {
+			fmt.Fprintf(stdout, "%s is a service account: tokens only, no web login, exempt from require_2fa\n", u.Name)
+		}
 		fmt.Fprintf(stdout, "%-32s  %-20s  %-20s  %-20s  %-8s  %s\n", "ID", "CREATED", "LAST USED", "EXPIRES", "STATE", "SCOPE / DESCRIPTION")
 		for _, t := range toks {
 			scope := "all projects"

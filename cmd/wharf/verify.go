@@ -46,11 +46,14 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil || len(pos) == 0 || *index == "" || *vkey == "" {
 		return errUsage
 	}
-	c, err := client.New(*index, *vkey, &http.Client{Timeout: time.Minute})
+	// One bounded client for every request: a stalled index must not hang
+	// the check.
+	hc := &http.Client{Timeout: time.Minute}
+	c, err := client.New(*index, *vkey, hc)
 	if err != nil {
 		return err
 	}
-	v := &verifier{ctx: ctx, c: c, index: strings.TrimSuffix(*index, "/"), state: client.State{Dir: *stateDir}, out: stdout}
+	v := &verifier{ctx: ctx, c: c, http: hc, index: strings.TrimSuffix(*index, "/"), state: client.State{Dir: *stateDir}, out: stdout}
 	if err := v.start(witnesses); err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}
@@ -78,6 +81,7 @@ func isRequirementsFile(p string) bool {
 type verifier struct {
 	ctx     context.Context
 	c       *client.Client
+	http    *http.Client
 	index   string
 	state   client.State
 	seen    *client.Checkpoint // the newest verified checkpoint
@@ -237,7 +241,7 @@ func (v *verifier) releaseFiles(name, version string) (map[string]string, error)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := v.http.Do(req)
 	if err != nil {
 		return nil, err
 	}

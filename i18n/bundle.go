@@ -36,10 +36,13 @@ func Load() (*Bundle, error) {
 	return LoadFS(sub)
 }
 
-// LoadFS reads the catalogs *.toml at the root of fsys; each file's name
-// is its locale's BCP 47 id. The source catalog (en.toml) must be there.
-// Errors about the files match ErrInvalid; a catalog that is well formed
-// but incomplete loads, and Check reports it.
+// LoadFS reads the catalogs *.toml at the root of fsys. A file's name is
+// its locale's BCP 47 id, optionally followed by a part name
+// ("fr.toml", "fr.tokens.toml"): a locale's parts are merged, so that
+// pages of separate features keep their messages in separate files, and
+// an id defined in two parts is an error. The source catalog (en.toml)
+// must be there. Errors about the files match ErrInvalid; a catalog that
+// is well formed but incomplete loads, and Check reports it.
 func LoadFS(fsys fs.FS) (*Bundle, error) {
 	names, err := fs.Glob(fsys, "*.toml")
 	if err != nil {
@@ -47,7 +50,7 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 	}
 	b := &Bundle{byKey: map[string]*Localizer{}}
 	for _, name := range names {
-		id := strings.TrimSuffix(path.Base(name), ".toml")
+		id, _, _ := strings.Cut(strings.TrimSuffix(path.Base(name), ".toml"), ".")
 		tag, err := language.Parse(id)
 		if err != nil || tag.String() != id {
 			return nil, fmt.Errorf("%w: %s: the name must be a canonical BCP 47 id (%v)", ErrInvalid, name, tag)
@@ -59,6 +62,12 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 		c, err := parseCatalog(data)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if l := b.byKey[localeKey(id)]; l != nil {
+			if err := l.msgs.merge(c); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			continue
 		}
 		l := &Localizer{id: id, tag: tag, dir: direction(tag), msgs: c, printer: message.NewPrinter(tag)}
 		b.locales = append(b.locales, l)

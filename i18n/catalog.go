@@ -66,6 +66,17 @@ func parseCatalog(data []byte) (catalog, error) {
 	return c, nil
 }
 
+// merge adds the messages of another part of the same locale's catalog.
+func (c catalog) merge(part catalog) error {
+	for id, m := range part {
+		if _, dup := c[id]; dup {
+			return fmt.Errorf("%w: message %q is defined in two parts", ErrInvalid, id)
+		}
+		c[id] = m
+	}
+	return nil
+}
+
 // add flattens the table t whose id is prefix into c.
 func (c catalog) add(prefix string, t map[string]any) error {
 	for k, v := range t {

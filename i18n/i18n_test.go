@@ -98,6 +98,25 @@ e = "Simple"
 	}
 }
 
+func TestLoadFSMergesParts(t *testing.T) {
+	b, err := i18n.LoadFS(fstest.MapFS{
+		"en.toml":        {Data: []byte(`a = "A"`)},
+		"en.tokens.toml": {Data: []byte("[tokens]\nb = \"B\"")},
+		"fr.toml":        {Data: []byte(`a = "Ah"`)},
+		"fr.tokens.toml": {Data: []byte("[tokens]\nb = \"Bé\"")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr, _ := b.Lookup("fr")
+	if got := fr.T("tokens.b") + fr.T("a"); got != "BéAh" {
+		t.Errorf("merged catalog gives %q", got)
+	}
+	if p := b.Check(); len(p) != 0 {
+		t.Errorf("Check: %v", p)
+	}
+}
+
 func TestLoadFSRefuses(t *testing.T) {
 	en := &fstest.MapFile{Data: []byte(`a = "A"`)}
 	tests := []struct {
@@ -113,6 +132,7 @@ func TestLoadFSRefuses(t *testing.T) {
 		{"form not a string", fstest.MapFS{"en.toml": {Data: []byte(`a = { other = "x", one = 1 }`)}}},
 		{"bad locale name", fstest.MapFS{"en.toml": en, "not a tag.toml": en}},
 		{"non-canonical locale name", fstest.MapFS{"en.toml": en, "zh-hans.toml": en}},
+		{"id in two parts", fstest.MapFS{"en.toml": en, "en.more.toml": en}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

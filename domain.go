@@ -121,6 +121,9 @@ type Token struct {
 	Created     time.Time
 	LastUsed    time.Time
 	Revoked     bool
+	// MadeWith2FA says the session that created the token had passed a
+	// second factor (false for tokens made with the command line).
+	MadeWith2FA bool
 }
 
 // Journal actions.
@@ -160,6 +163,26 @@ type Event struct {
 	UserAgent string
 	Details   string // JSON object
 	Time      time.Time
+	// IPHashed says IP holds a keyed hash of the address, not the address:
+	// addresses are kept readable only for the retention period.
+	IPHashed bool
+}
+
+// Invitation asks a user to take a role on a project. It is pending until
+// the user accepts or declines it, or it expires.
+type Invitation struct {
+	ProjectID int64
+	UserID    int64
+	Role      string
+	InvitedBy int64
+	Created   time.Time
+	Expires   time.Time
+
+	// Project (display name), UserName and InviterName are filled when
+	// invitations are listed; they are not columns.
+	Project     string
+	UserName    string
+	InviterName string
 }
 
 // Actor is who performs an action: the user, the token used, and where the

@@ -27,6 +27,7 @@ type Tx interface {
 	UserTx
 	AccountTx
 	TokenTx
+	InvitationTx
 	ProjectTx
 	ReleaseTx
 	FileTx
@@ -51,6 +52,26 @@ type TokenTx interface {
 	Tokens(ctx context.Context, userID int64) ([]Token, error)
 	RevokeToken(ctx context.Context, id string) error
 	TouchToken(ctx context.Context, id string, at time.Time) error
+	// RestrictToken records narrower limits for the token: the projects it
+	// is for (nil keeps them) and its expiry (zero keeps it). Callers
+	// only ever narrow; the server checks the record on every use.
+	RestrictToken(ctx context.Context, id string, projects []string, expires time.Time) error
+}
+
+// InvitationTx reads and writes pending role invitations.
+type InvitationTx interface {
+	// AddInvitation records an invitation; ECONFLICT if the user already
+	// has one for the project (even an expired one: remove it first).
+	AddInvitation(ctx context.Context, inv *Invitation) error
+	// InvitationFor returns the user's invitation to the project.
+	InvitationFor(ctx context.Context, projectID, userID int64) (*Invitation, error)
+	// DeleteInvitation removes an invitation (accepted, declined, revoked
+	// or expired).
+	DeleteInvitation(ctx context.Context, projectID, userID int64) error
+	// ProjectInvitations lists a project's invitations, oldest first.
+	ProjectInvitations(ctx context.Context, projectID int64) ([]Invitation, error)
+	// UserInvitations lists the invitations sent to a user, oldest first.
+	UserInvitations(ctx context.Context, userID int64) ([]Invitation, error)
 }
 
 // ProjectTx reads and writes projects and roles.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"strings"
+	"time"
 
 	"wharf"
 )
@@ -14,8 +15,19 @@ func (t *Tx) Events(ctx context.Context, f wharf.EventFilter) ([]wharf.Event, er
 	if f.Limit < 1 || f.Limit > wharf.MaxEventPage {
 		return nil, wharf.Errorf(wharf.EINVALID, "An event page holds 1 to %d events, not %d.", wharf.MaxEventPage, f.Limit)
 	}
-	where := []string{"id > ?"}
-	args := []any{f.AfterID}
+	where, args, order := []string{"id > ?"}, []any{f.AfterID}, "id"
+	if f.Newest {
+		order = "id DESC"
+		if f.BeforeID > 0 {
+			where, args = append(where, "id < ?"), append(args, f.BeforeID)
+		}
+	}
+	if f.Tag != "" {
+		// A prefix matches at a colon boundary; LIKE's wildcards in the
+		// tag are escaped so that the filter means exactly what it says.
+		escaped := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.Tag)
+		where, args = append(where, `(tag = ? OR tag LIKE ? ESCAPE '\')`), append(args, f.Tag, escaped+":%")
+	}
 	if f.UserID != 0 {
 		where, args = append(where, "user_id = ?"), append(args, f.UserID)
 	}
@@ -25,17 +37,56 @@ func (t *Tx) Events(ctx context.Context, f wharf.EventFilter) ([]wharf.Event, er
 	if !f.Since.IsZero() {
 		where, args = append(where, "time >= ?"), append(args, micros(f.Since))
 	}
-	return queryAll(ctx, t, t.scanEvent, `SELECT id, tag, project_id, user_id, actor_id, ip, user_agent, details, time
-		FROM events WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`, append(args, f.Limit)...)
+	return queryAll(ctx, t, t.scanEvent, `SELECT id, tag, project_id, user_id, actor_id, ip, user_agent, details, time, ip_hashed
+		FROM events WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, append(args, f.Limit)...)
+}
+
+// EventTags lists the distinct tags of the events of f's user and project.
+func (t *Tx) EventTags(ctx context.Context, f wharf.EventFilter) ([]string, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.UserID != 0 {
+		where, args = append(where, "user_id = ?"), append(args, f.UserID)
+	}
+	if f.ProjectID != 0 {
+		where, args = append(where, "project_id = ?"), append(args, f.ProjectID)
+	}
+	return queryAll(ctx, t, func(r scanner) (*string, error) {
+		var tag string
+		return &tag, t.mapErr(r.Scan(&tag))
+	}, `SELECT DISTINCT tag FROM events WHERE `+strings.Join(where, " AND ")+` ORDER BY tag`, args...)
+}
+
+// HashEventIPs replaces the addresses of events older than before with
+// hash(address), in batches so that a long history does not hold one huge
+// statement.
+func (t *Tx) HashEventIPs(ctx context.Context, before time.Time, hash func(ip string) string) (int, error) {
+	type row struct {
+		id int64
+		ip string
+	}
+	rows, err := queryAll(ctx, t, func(r scanner) (*row, error) {
+		var x row
+		return &x, t.mapErr(r.Scan(&x.id, &x.ip))
+	}, `SELECT id, ip FROM events WHERE time < ? AND ip_hashed = 0 AND ip <> '' ORDER BY id`, micros(before))
+	if err != nil {
+		return 0, err
+	}
+	for _, x := range rows {
+		if _, err := t.exec(ctx, `UPDATE events SET ip = ?, ip_hashed = 1 WHERE id = ?`, hash(x.ip), x.id); err != nil {
+			return 0, err
+		}
+	}
+	return len(rows), nil
 }
 
 // scanEvent reads one row of the events table.
 func (t *Tx) scanEvent(r scanner) (*wharf.Event, error) {
 	var e wharf.Event
 	var at int64
-	if err := r.Scan(&e.ID, &e.Tag, &e.ProjectID, &e.UserID, &e.ActorID, &e.IP, &e.UserAgent, &e.Details, &at); err != nil {
+	var hashed int
+	if err := r.Scan(&e.ID, &e.Tag, &e.ProjectID, &e.UserID, &e.ActorID, &e.IP, &e.UserAgent, &e.Details, &at, &hashed); err != nil {
 		return nil, t.mapErr(err)
 	}
-	e.Time = fromMicros(at)
+	e.Time, e.IPHashed = fromMicros(at), hashed != 0
 	return &e, nil
 }

@@ -61,24 +61,24 @@ func (t *Tx) UserByID(ctx context.Context, id int64) (*wharf.User, error) {
 // CreateToken inserts the token record and sets its Created time.
 func (t *Tx) CreateToken(ctx context.Context, tok *wharf.Token) error {
 	tok.Created = t.now
-	_, err := t.exec(ctx, `INSERT INTO tokens (id, user_id, description, projects, expires, created) VALUES (?, ?, ?, ?, ?, ?)`,
-		tok.ID, tok.UserID, tok.Description, strings.Join(tok.Projects, " "), micros(tok.Expires), micros(tok.Created))
+	_, err := t.exec(ctx, `INSERT INTO tokens (id, user_id, description, projects, expires, created, made_with_2fa) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		tok.ID, tok.UserID, tok.Description, strings.Join(tok.Projects, " "), micros(tok.Expires), micros(tok.Created), boolInt(tok.MadeWith2FA))
 	return err
 }
 
-const tokenCols = `id, user_id, description, projects, expires, created, last_used, revoked`
+const tokenCols = `id, user_id, description, projects, expires, created, last_used, revoked, made_with_2fa`
 
 func (t *Tx) scanToken(row scanner) (*wharf.Token, error) {
 	var tok wharf.Token
 	var projects string
 	var expires, created, lastUsed int64
-	var revoked int
-	if err := row.Scan(&tok.ID, &tok.UserID, &tok.Description, &projects, &expires, &created, &lastUsed, &revoked); err != nil {
+	var revoked, with2FA int
+	if err := row.Scan(&tok.ID, &tok.UserID, &tok.Description, &projects, &expires, &created, &lastUsed, &revoked, &with2FA); err != nil {
 		return nil, t.scanErr(err, "Token")
 	}
 	tok.Projects = strings.Fields(projects)
 	tok.Expires, tok.Created, tok.LastUsed = fromMicros(expires), fromMicros(created), fromMicros(lastUsed)
-	tok.Revoked = revoked != 0
+	tok.Revoked, tok.MadeWith2FA = revoked != 0, with2FA != 0
 	return &tok, nil
 }
 
@@ -95,6 +95,20 @@ func (t *Tx) Tokens(ctx context.Context, userID int64) ([]wharf.Token, error) {
 // RevokeToken marks the token revoked.
 func (t *Tx) RevokeToken(ctx context.Context, id string) error {
 	return t.mustAffect(ctx, "Token", `UPDATE tokens SET revoked = 1 WHERE id = ?`, id)
+}
+
+// RestrictToken records narrower projects (nil keeps them) and expiry
+// (zero keeps it) for the token.
+func (t *Tx) RestrictToken(ctx context.Context, id string, projects []string, expires time.Time) error {
+	if projects != nil {
+		if err := t.mustAffect(ctx, "Token", `UPDATE tokens SET projects = ? WHERE id = ?`, strings.Join(projects, " "), id); err != nil {
+			return err
+		}
+	}
+	if !expires.IsZero() {
+		return t.mustAffect(ctx, "Token", `UPDATE tokens SET expires = ? WHERE id = ?`, micros(expires), id)
+	}
+	return nil
 }
 
 // TouchToken records the token's last use.

@@ -28,6 +28,10 @@ func (s *Server) accountRoutes(m *http.ServeMux) {
 	m.Handle("POST /account/webauthn-authenticate/options", s.handle(s.withSession(s.webauthnLoginOptions)))
 	m.Handle("POST /account/webauthn-authenticate/validate", s.handle(s.withSession(s.webauthnLoginValidate)))
 	s.manageRoutes(m)
+	s.tokenRoutes(m)
+	s.collaborationRoutes(m)
+	s.historyRoutes(m)
+	s.projectManageRoutes(m)
 }
 
 // accountPage is the data of the simple account forms; Next is where a

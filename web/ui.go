@@ -81,6 +81,7 @@ func (u *ui) funcs(l *i18n.Localizer, prefix string) template.FuncMap {
 	}
 }
 
+
 // view is the data of every page: the layout reads the fields, the page
 // its own data in Page.
 type view struct {
@@ -88,6 +89,8 @@ type view struct {
 	Locales []*i18n.Localizer // the language switcher's choices
 	Prefix  string            // the base URL's path, for links
 	Here    string            // this page's path and query, where the switcher returns
+	Path    string            // this page's path without the query, for aria-current
+	User    *wharf.User       // the logged-in user, or nil
 	Page    any
 }
 
@@ -118,7 +121,10 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 		here += "?" + r.URL.RawQuery
 	}
 	var buf bytes.Buffer
-	v := view{L: l, Locales: s.ui.bundle.Locales(), Prefix: s.prefix, Here: here, Page: data}
+	v := view{L: l, Locales: s.ui.bundle.Locales(), Prefix: s.prefix, Here: here, Path: s.prefix + r.URL.Path, Page: data}
+	if cur := currentUser(r); cur != nil {
+		v.User = cur.User
+	}
 	if err := t.ExecuteTemplate(&buf, "base", v); err != nil {
 		return wharf.WrapError(wharf.EINTERNAL, fmt.Sprintf("rendering %s in %s", name, l.ID()), err)
 	}

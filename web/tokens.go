@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// tokenRoutes adds the API token pages (/manage/account/token/).
+func (s *Server) tokenRoutes(m *http.ServeMux) {}

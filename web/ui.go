@@ -81,7 +81,6 @@ func (u *ui) funcs(l *i18n.Localizer, prefix string) template.FuncMap {
 	}
 }
 
-
 // view is the data of every page: the layout reads the fields, the page
 // its own data in Page.
 type view struct {

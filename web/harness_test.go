@@ -24,6 +24,7 @@ import (
 	"wharf"
 	"wharf/accounts"
 	"wharf/auth/token"
+	"wharf/collab"
 	"wharf/diskblob"
 	"wharf/dist"
 	"wharf/manage"
@@ -56,6 +57,7 @@ type testIndex struct {
 	pub      *publish.Service
 	manage   *manage.Service
 	accounts *accounts.Service
+	collab   *collab.Service
 	tlog     *translog.Log
 	srv      *Server
 	ts       *httptest.Server
@@ -114,7 +116,9 @@ func newTestIndex(t *testing.T, cfg indexConfig) *testIndex {
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts.Accounts = ix.accounts
+		opts.Accounts, opts.Manage = ix.accounts, ix.manage
+		ix.collab = collab.New(ix.store, collab.Options{Mailer: ix.mail, Location: cfg.BaseURL, Log: log, OnChange: notify, Now: ix.clock.Now})
+		opts.Collaboration = ix.collab
 	}
 	ix.srv, err = New(ix.store, ix.blobs, ix.pub, log, opts)
 	if err != nil {

@@ -12,7 +12,9 @@ import (
 
 	"wharf"
 	"wharf/accounts"
+	"wharf/collab"
 	"wharf/dist"
+	"wharf/manage"
 	"wharf/publish"
 	"wharf/translog"
 )
@@ -36,6 +38,11 @@ type Options struct {
 	// Accounts serves the account pages (/account/…, /manage/account/…);
 	// nil leaves them out. Its EnableWeb must have been called.
 	Accounts *accounts.Service
+	// Manage serves the project management pages (releases, files);
+	// Collaboration serves the collaborator pages. Both are used only with
+	// Accounts set.
+	Manage        *manage.Service
+	Collaboration *collab.Service
 	// SecretScanners are the public keys of the secret scanners allowed to
 	// report leaked tokens (POST /_/secrets/disclose-token, served when
 	// Accounts is set).
@@ -61,6 +68,8 @@ type Server struct {
 	images  *imageProxy // nil when the image proxy is off
 	// accounts serves the account pages; nil when they are off.
 	accounts *accounts.Service
+	manager  *manage.Service
+	collab   *collab.Service
 	// root is mux behind the cross-origin (CSRF) protection.
 	root http.Handler
 	// scanners are the secret scanners' keys by id.
@@ -96,7 +105,7 @@ func New(store wharf.Store, blobs wharf.BlobStore, pub *publish.Service, log *sl
 	}
 	s.ui, s.secure = ui, newSecurityHeaders(strings.HasPrefix(s.origin, "https:"))
 	s.images = newImageProxy(opts.Images)
-	s.accounts = opts.Accounts
+	s.accounts, s.manager, s.collab = opts.Accounts, opts.Manage, opts.Collaboration
 	if s.scanners, err = parseScannerKeys(opts.SecretScanners); err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"wharf/accounts"
 	"wharf/auth/secretbox"
 	"wharf/auth/token"
+	"wharf/collab"
 	"wharf/diskblob"
 	"wharf/manage"
 	"wharf/publish"
@@ -35,6 +36,8 @@ type app struct {
 	publish  *publish.Service
 	manage   *manage.Service
 	accounts *accounts.Service
+	collab   *collab.Service
+	mailer   wharf.Mailer
 	tlog     *translog.Log
 	imageKey []byte // signs the image proxy's URLs
 	onChange func(string)
@@ -116,6 +119,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		store.Close()
 		return nil, err
 	}
+	a.collab = collab.New(store, collab.Options{Mailer: a.mailer, Location: location(cfg), Log: log, OnChange: notify})
 	return a, nil
 }
 

@@ -53,7 +53,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	defer a.Close()
 	srv, err := web.New(a.store, a.blobs, a.publish, log, web.Options{BaseURL: cfg.BaseURL, CacheProjects: cfg.Cache.Projects,
-		TransparencyLog: a.tlog, Images: imageOptions(cfg, a.imageKey), SecretScanners: scannerKeys(cfg), Accounts: a.accounts})
+		TransparencyLog: a.tlog, Images: imageOptions(cfg, a.imageKey), SecretScanners: scannerKeys(cfg), Accounts: a.accounts,
+		Manage: a.manage, Collaboration: a.collab})
 	if err != nil {
 		return err
 	}

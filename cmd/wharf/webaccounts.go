@@ -49,6 +49,7 @@ func enableWebAccounts(a *app, secret []byte) error {
 	if err != nil {
 		return err
 	}
+	a.mailer = mailer
 	limits, err := a.cfg.accountLimits()
 	if err != nil {
 		return err

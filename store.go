@@ -33,6 +33,7 @@ type Tx interface {
 	FileTx
 	JournalTx
 	EventTx
+	LookupTx
 	LogTx
 	BrowseTx
 	SearchTx

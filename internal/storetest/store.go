@@ -46,6 +46,7 @@ func Store(t *testing.T, open func(t *testing.T) wharf.Store) {
 		{"Events", testEvents},
 		{"EventQueries", testEventQueries},
 		{"EventHistory", testEventHistory},
+		{"Lookups", testLookups},
 		{"Invitations", testInvitations},
 		{"RestrictToken", testRestrictToken},
 		{"Log", testLog},

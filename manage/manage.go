@@ -5,7 +5,6 @@ import (
 
 	"wharf"
 	"wharf/dist"
-	"wharf/pep440"
 	"wharf/tlog"
 	"wharf/translog"
 )
@@ -28,17 +27,16 @@ func (s *Service) changed(project string) {
 	}
 }
 
-// release finds a project's release by any spelling of name and version.
-func release(ctx context.Context, tx wharf.Tx, name, version string) (*wharf.Project, *wharf.Release, error) {
-	p, err := tx.ProjectByName(ctx, dist.NormalizeName(name))
+// release finds a project's release by any spelling of name and version,
+// for an actor who may change it (see Access). The actor is checked
+// before the version is read, so someone with no part in the project
+// learns nothing from the answer, not even which versions exist.
+func release(ctx context.Context, tx wharf.Tx, actor wharf.Actor, name, version string) (*wharf.Project, *wharf.Release, error) {
+	p, err := manageable(ctx, tx, actor, name)
 	if err != nil {
 		return nil, nil, err
 	}
-	v, err := pep440.Parse(version)
-	if err != nil {
-		return nil, nil, wharf.Errorf(wharf.EINVALID, "Invalid version %q.", version)
-	}
-	r, err := tx.ReleaseByCanonical(ctx, p.ID, v.Canonical())
+	r, err := releaseOf(ctx, tx, p, version)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -46,7 +44,8 @@ func release(ctx context.Context, tx wharf.Tx, name, version string) (*wharf.Pro
 }
 
 // Yank marks a release yanked (PEP 592) with an optional reason; yanking it
-// again updates the reason.
+// again updates the reason. Like Unyank and Delete, it is for the operator
+// and the project's owners only (see Access).
 func (s *Service) Yank(ctx context.Context, actor wharf.Actor, name, version, reason string) error {
 	return s.setYanked(ctx, actor, name, version, true, reason)
 }
@@ -59,7 +58,7 @@ func (s *Service) Unyank(ctx context.Context, actor wharf.Actor, name, version s
 func (s *Service) setYanked(ctx context.Context, actor wharf.Actor, name, version string, yanked bool, reason string) error {
 	var project string
 	err := s.store.Update(ctx, func(tx wharf.Tx) error {
-		p, r, err := release(ctx, tx, name, version)
+		p, r, err := release(ctx, tx, actor, name, version)
 		if err != nil {
 			return err
 		}
@@ -92,7 +91,7 @@ func (s *Service) Delete(ctx context.Context, actor wharf.Actor, name, version, 
 	var project string
 	var gone []wharf.File
 	err := s.store.Update(ctx, func(tx wharf.Tx) error {
-		p, r, err := release(ctx, tx, name, version)
+		p, r, err := release(ctx, tx, actor, name, version)
 		if err != nil {
 			return err
 		}

@@ -36,6 +36,11 @@ type Config struct {
 	// Readme bounds the rendering of descriptions at upload; the zero
 	// value is wharf/render's defaults.
 	Readme render.Options
+	// Mailer, when set, tells a project's other owners and maintainers
+	// by email when an upload creates a new release; nil sends nothing.
+	// Location is the index's public URL, for the links in the mail.
+	Mailer   wharf.Mailer
+	Location string
 }
 
 // DefaultConfig returns the defaults described in the README.

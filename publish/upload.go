@@ -69,6 +69,7 @@ func (s *Service) Publish(ctx context.Context, pr *Principal, actor wharf.Actor,
 		return nil, err
 	}
 	res := &Result{Project: fm.name}
+	var notice *releaseNotice
 	err = s.store.Update(ctx, func(tx wharf.Tx) error {
 		dup, err := s.plan(ctx, tx, pr, fm, up)
 		if err != nil || dup != nil {
@@ -83,7 +84,12 @@ func (s *Service) Publish(ctx context.Context, pr *Principal, actor wharf.Actor,
 		if err := s.ensureBlobs(ctx, up.File, metaHex, metadata); err != nil {
 			return err
 		}
-		res.File, err = s.record(ctx, tx, pr, actor, fm, up.File, desc, metaHex, int64(len(metadata)))
+		var created *wharf.Project
+		res.File, created, err = s.record(ctx, tx, pr, actor, fm, up.File, desc, metaHex, int64(len(metadata)))
+		if err != nil || created == nil {
+			return err
+		}
+		notice, err = s.releaseNotice(ctx, tx, pr, created, res.File.Version)
 		return err
 	})
 	if err != nil {
@@ -92,6 +98,7 @@ func (s *Service) Publish(ctx context.Context, pr *Principal, actor wharf.Actor,
 	if !res.Duplicate {
 		s.changed(fm.name)
 	}
+	s.sendReleaseNotice(ctx, notice)
 	return res, nil
 }
 
@@ -284,22 +291,36 @@ func (s *Service) checkRelease(ctx context.Context, tx wharf.Tx, r *wharf.Releas
 
 // record writes the project (if new), the release (if new), the file, the
 // journal entries and the audit events, all in the caller's transaction.
+// When the upload created the release, it also returns the project, for
+// the notice to the other collaborators.
 func (s *Service) record(ctx context.Context, tx wharf.Tx, pr *Principal, actor wharf.Actor, fm *form, file *Spooled,
-	desc *wharf.Description, metaHex string, metaSize int64) (wharf.File, error) {
+	desc *wharf.Description, metaHex string, metaSize int64) (wharf.File, *wharf.Project, error) {
 	project, err := tx.ProjectByName(ctx, fm.name)
 	if wharf.IsCode(err, wharf.ENOTFOUND) {
 		project, err = s.createProject(ctx, tx, pr, actor, fm)
 	}
 	if err != nil {
-		return wharf.File{}, err
+		return wharf.File{}, nil, err
 	}
+	var created *wharf.Project
 	release, err := tx.ReleaseByCanonical(ctx, project.ID, fm.version.Canonical())
 	if wharf.IsCode(err, wharf.ENOTFOUND) {
 		release, err = s.createRelease(ctx, tx, project, actor, fm, desc)
+		created = project
 	}
 	if err != nil {
-		return wharf.File{}, err
+		return wharf.File{}, nil, err
 	}
+	f, err := s.addFile(ctx, tx, pr, actor, project, release, fm, file, metaHex, metaSize)
+	return f, created, err
+}
+
+// addFile writes the file row, its log record, the project's size, the
+// token's last use, the journal entry and the file:add event. The event
+// names the token (token_id) and the uploader (submitted_by, PyPI's key;
+// uploaded_by is kept for the events recorded before it).
+func (s *Service) addFile(ctx context.Context, tx wharf.Tx, pr *Principal, actor wharf.Actor, project *wharf.Project,
+	release *wharf.Release, fm *form, file *Spooled, metaHex string, metaSize int64) (wharf.File, error) {
 	f := wharf.File{
 		ReleaseID: release.ID, ProjectID: project.ID, Filename: file.Filename, PackageType: fm.packageType,
 		PythonVersion: fm.pyVersion, RequiresPython: fm.meta.RequiresPython, Size: file.Size,
@@ -337,7 +358,8 @@ func (s *Service) record(ctx context.Context, tx wharf.Tx, pr *Principal, actor 
 		return wharf.File{}, err
 	}
 	return f, tx.AddEvent(ctx, actor.Event("file:add", project.ID, 0, map[string]any{
-		"filename": f.Filename, "version": release.Version, "sha256": f.SHA256, "token_id": f.TokenID, "uploaded_by": actor.UserName}))
+		"filename": f.Filename, "version": release.Version, "sha256": f.SHA256, "token_id": f.TokenID,
+		"submitted_by": actor.UserName, "uploaded_by": actor.UserName}))
 }
 
 func (s *Service) createProject(ctx context.Context, tx wharf.Tx, pr *Principal, actor wharf.Actor, fm *form) (*wharf.Project, error) {

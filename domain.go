@@ -225,6 +225,9 @@ type ReleaseInfo struct {
 // Event returns an audit event of this actor with details encoded as JSON.
 // userID is the account the event concerns (0 for a project-only event).
 func (a Actor) Event(tag string, projectID, userID int64, details map[string]any) *Event {
+	if details == nil {
+		details = map[string]any{}
+	}
 	b, err := json.Marshal(details)
 	if err != nil {
 		// Details are maps of strings, numbers and times; they always encode.

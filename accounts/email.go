@@ -170,7 +170,12 @@ func (s *Service) VerifyEmail(ctx context.Context, actor wharf.Actor, raw string
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		return tx.AddEvent(ctx, actor.Event("account:email:verified", 0, u.ID, map[string]any{"email": t.Email, "previous": old}))
+		details := map[string]any{"email": t.Email}
+		if !strings.EqualFold(old, t.Email) {
+			// A changed address: the record keeps the one it replaced.
+			details["previous"] = old
+		}
+		return tx.AddEvent(ctx, actor.Event("account:email:verified", 0, u.ID, details))
 	})
 	return u, err
 }

@@ -212,6 +212,9 @@ func (s *Service) startSession(ctx context.Context, actor wharf.Actor, u *wharf.
 		if err := tx.CreateSession(ctx, &wharf.Session{IDHash: session.HashID(id), UserID: u.ID, IP: actor.IP, UserAgent: actor.UserAgent}); err != nil {
 			return err
 		}
+		// The person who proved their credentials is the actor of their
+		// login, though the request came in anonymous.
+		actor.UserID, actor.UserName = u.ID, u.Name
 		return tx.AddEvent(ctx, actor.Event("account:login:success", 0, u.ID, details))
 	})
 	return id, err

@@ -135,6 +135,8 @@ func (s *Service) burnRecoveryCode(ctx context.Context, actor wharf.Actor, u *wh
 		if err := tx.BurnRecoveryCode(ctx, u.ID, ids[i], tx.Now()); err != nil {
 			return err
 		}
+		// A valid code proves the person, who is then the actor.
+		actor.UserID, actor.UserName = u.ID, u.Name
 		return tx.AddEvent(ctx, actor.Event("account:recovery_codes:used", 0, u.ID, nil))
 	})
 }

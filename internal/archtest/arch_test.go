@@ -50,7 +50,7 @@ func layer(path string) string {
 		return "adapter"
 	case path == "wharf/translog":
 		return "logcore"
-	case path == "wharf/publish", path == "wharf/manage", path == "wharf/accounts", path == "wharf/collab":
+	case path == "wharf/publish", path == "wharf/manage", path == "wharf/accounts", path == "wharf/collab", path == "wharf/audit":
 		return "usecase"
 	case path == "wharf/web":
 		return "web"
@@ -101,7 +101,7 @@ func TestDomainImportsOnlyStandardLibrary(t *testing.T) {
 }
 
 func TestUseCasesKnowNoHTTP(t *testing.T) {
-	for _, p := range listPackages(t, "wharf/publish", "wharf/manage", "wharf/accounts", "wharf/collab") {
+	for _, p := range listPackages(t, "wharf/publish", "wharf/manage", "wharf/accounts", "wharf/collab", "wharf/audit") {
 		for _, imp := range p.Imports {
 			if imp == "net/http" {
 				t.Errorf("%s imports net/http; only web may", p.ImportPath)

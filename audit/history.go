@@ -1,0 +1,290 @@
+package audit
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"wharf"
+	"wharf/dist"
+)
+
+// PageSize is how many events a history page holds.
+const PageSize = 50
+
+// maxTag bounds the event type a query filters by; real tags are short.
+const maxTag = 200
+
+// Errors of the admin filters: the name given matches no account or
+// project. They are EINVALID, so that the page can say so next to the
+// filter rather than answer "not found".
+var (
+	ErrUnknownUser    = wharf.Errorf(wharf.EINVALID, "No account has that name.")
+	ErrUnknownProject = wharf.Errorf(wharf.EINVALID, "No project has that name.")
+)
+
+// Query selects a page of history.
+type Query struct {
+	// Tag keeps the events of this type, or of the types under it when it
+	// stops at a colon boundary ("account:login"); "" keeps all.
+	Tag string
+	// Before keeps the events older than the event with this id: the
+	// Older of the previous page; 0 starts at the newest.
+	Before int64
+	// User and Project filter AllHistory by account name and project
+	// name; the other histories ignore them.
+	User, Project string
+}
+
+// Record is one event as a history page shows it.
+type Record struct {
+	ID   int64
+	Time time.Time
+	Tag  string
+	// Details are the event's details, sorted by key.
+	Details []Detail
+	// IP is the address of the request, or "" when it is not shown: see
+	// IPHidden and IPWithheld.
+	IP string
+	// IPHidden says the address was replaced by a hash after the retention
+	// period.
+	IPHidden bool
+	// IPWithheld says the address is another person's, which this viewer
+	// does not see (see the package comment).
+	IPWithheld bool
+	UserAgent  string
+	// ActorID is who acted, 0 for nobody logged in; Actor is their name.
+	// ByAdmin marks the actions of the command line on the server, whose
+	// actor is also 0.
+	ActorID int64
+	Actor   string
+	ByAdmin bool
+	// UserID and User name the account the event is about (0, "" for
+	// none); ProjectName (normalized, for links) and Project (display)
+	// the project.
+	UserID      int64
+	User        string
+	ProjectID   int64
+	ProjectName string
+	Project     string
+}
+
+// History is a page of events, newest first.
+type History struct {
+	Records []Record
+	// Tags are the event types in the whole history (not only this page),
+	// sorted, for the filter.
+	Tags []string
+	// Older is the Before of the next page, 0 on the last.
+	Older int64
+	// Project is the project of a ProjectHistory.
+	Project *wharf.Project
+}
+
+// scope is what a history reads and how it shows addresses.
+type scope struct {
+	filter wharf.EventFilter
+	// showIP reports whether the viewer sees the address of an event.
+	showIP func(e wharf.Event) bool
+}
+
+// AccountHistory returns a page of the events about the viewer's own
+// account. It fails with EUNAUTHORIZED without a viewer.
+func (s *Service) AccountHistory(ctx context.Context, viewer *wharf.User, q Query) (*History, error) {
+	if viewer == nil {
+		return nil, wharf.Errorf(wharf.EUNAUTHORIZED, "Log in to see your security history.")
+	}
+	if err := q.check(); err != nil {
+		return nil, err
+	}
+	var h *History
+	err := s.store.View(ctx, func(tx wharf.Tx) error {
+		sc := scope{filter: wharf.EventFilter{UserID: viewer.ID}, showIP: func(e wharf.Event) bool {
+			return e.ActorID == viewer.ID || e.ActorID == 0
+		}}
+		var err error
+		h, err = read(ctx, tx, sc, q)
+		return err
+	})
+	return h, err
+}
+
+// ProjectHistory returns a page of the events about the project named
+// project. The viewer must hold a role on it or be an admin; otherwise,
+// and for an unknown project, it fails with the same ENOTFOUND.
+func (s *Service) ProjectHistory(ctx context.Context, viewer *wharf.User, project string, q Query) (*History, error) {
+	notFound := wharf.Errorf(wharf.ENOTFOUND, "Project %q not found.", project)
+	if viewer == nil {
+		return nil, notFound
+	}
+	if err := q.check(); err != nil {
+		return nil, err
+	}
+	var h *History
+	err := s.store.View(ctx, func(tx wharf.Tx) error {
+		p, err := tx.ProjectByName(ctx, dist.NormalizeName(project))
+		if wharf.IsCode(err, wharf.ENOTFOUND) {
+			return notFound
+		} else if err != nil {
+			return err
+		}
+		admin, err := isAdmin(ctx, tx, viewer)
+		if err != nil {
+			return err
+		}
+		role, err := tx.RoleOf(ctx, p.ID, viewer.ID)
+		if err != nil {
+			return err
+		}
+		if role == "" && !admin {
+			return notFound
+		}
+		sc := scope{filter: wharf.EventFilter{ProjectID: p.ID}, showIP: func(e wharf.Event) bool {
+			return admin || e.ActorID == viewer.ID
+		}}
+		if h, err = read(ctx, tx, sc, q); err != nil {
+			return err
+		}
+		h.Project = p
+		return nil
+	})
+	return h, err
+}
+
+// AllHistory returns a page of every event, filtered by q's user and
+// project. Only admins may read it; anyone else gets ENOTFOUND, as if the
+// page did not exist. An unknown user or project in the filter fails with
+// ErrUnknownUser or ErrUnknownProject.
+func (s *Service) AllHistory(ctx context.Context, viewer *wharf.User, q Query) (*History, error) {
+	notFound := wharf.Errorf(wharf.ENOTFOUND, "Not found.")
+	if viewer == nil {
+		return nil, notFound
+	}
+	if err := q.check(); err != nil {
+		return nil, err
+	}
+	var h *History
+	err := s.store.View(ctx, func(tx wharf.Tx) error {
+		admin, err := isAdmin(ctx, tx, viewer)
+		if err != nil {
+			return err
+		}
+		if !admin {
+			return notFound
+		}
+		sc := scope{showIP: func(wharf.Event) bool { return true }}
+		if q.User != "" {
+			u, err := tx.UserByName(ctx, q.User)
+			if wharf.IsCode(err, wharf.ENOTFOUND) {
+				return ErrUnknownUser
+			} else if err != nil {
+				return err
+			}
+			sc.filter.UserID = u.ID
+		}
+		if q.Project != "" {
+			p, err := tx.ProjectByName(ctx, dist.NormalizeName(q.Project))
+			if wharf.IsCode(err, wharf.ENOTFOUND) {
+				return ErrUnknownProject
+			} else if err != nil {
+				return err
+			}
+			sc.filter.ProjectID = p.ID
+		}
+		h, err = read(ctx, tx, sc, q)
+		return err
+	})
+	return h, err
+}
+
+// isAdmin reads the viewer's admin flag from the store rather than
+// trusting the record passed in, which may predate a change.
+func isAdmin(ctx context.Context, tx wharf.Tx, viewer *wharf.User) (bool, error) {
+	u, err := tx.UserByID(ctx, viewer.ID)
+	if wharf.IsCode(err, wharf.ENOTFOUND) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return u.IsAdmin, nil
+}
+
+// check refuses a query no page links to.
+func (q Query) check() error {
+	if q.Before < 0 {
+		return wharf.Errorf(wharf.EINVALID, "The page to show is not valid.")
+	}
+	if len(q.Tag) > maxTag {
+		return wharf.Errorf(wharf.EINVALID, "The event type to show is not valid.")
+	}
+	return nil
+}
+
+// read returns the page of sc's events that q selects, with names.
+func read(ctx context.Context, tx wharf.Tx, sc scope, q Query) (*History, error) {
+	f := sc.filter
+	f.Tag, f.Newest, f.BeforeID, f.Limit = q.Tag, true, q.Before, PageSize+1
+	events, err := tx.Events(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	h := &History{}
+	if len(events) > PageSize {
+		events = events[:PageSize]
+		h.Older = events[PageSize-1].ID
+	}
+	if h.Tags, err = tx.EventTags(ctx, sc.filter); err != nil {
+		return nil, err
+	}
+	h.Records, err = records(ctx, tx, events, sc.showIP)
+	return h, err
+}
+
+// records turns events into records, looking every name up at once.
+func records(ctx context.Context, tx wharf.Tx, events []wharf.Event, showIP func(wharf.Event) bool) ([]Record, error) {
+	var userIDs, projectIDs []int64
+	for _, e := range events {
+		userIDs = append(userIDs, e.UserID, e.ActorID)
+		projectIDs = append(projectIDs, e.ProjectID)
+	}
+	users, err := tx.UsersByID(ctx, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	projects, err := tx.ProjectsByID(ctx, projectIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Record, 0, len(events))
+	for _, e := range events {
+		r := Record{ID: e.ID, Time: e.Time, Tag: e.Tag, Details: ParseDetails(e.Details), UserAgent: e.UserAgent,
+			ActorID: e.ActorID, Actor: nameOf(users, e.ActorID), UserID: e.UserID, User: nameOf(users, e.UserID),
+			ProjectID: e.ProjectID, ProjectName: projects[e.ProjectID].Name, Project: projects[e.ProjectID].DisplayName}
+		r.ByAdmin = e.ActorID == 0 && e.IP == localIP
+		switch {
+		case e.IP == localIP:
+			r.IP = e.IP
+		case !showIP(e):
+			r.IPWithheld = e.IP != ""
+		case e.IPHashed:
+			r.IPHidden = true
+		default:
+			r.IP = e.IP
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// nameOf returns the name of the user with this id: "" for none (0), and
+// "#id" for an account that no longer exists, since records outlive them.
+func nameOf(users map[int64]wharf.User, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	if u, ok := users[id]; ok {
+		return u.Name
+	}
+	return "#" + strconv.FormatInt(id, 10)
+}

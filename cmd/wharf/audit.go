@@ -91,13 +91,16 @@ func auditFilter(ctx context.Context, store wharf.Store, user, project string, s
 
 // auditRecord is one line of an export.
 type auditRecord struct {
-	ID        int64           `json:"id"`
-	Time      string          `json:"time"`
-	Tag       string          `json:"tag"`
-	User      string          `json:"user"`
-	Project   string          `json:"project"`
-	Actor     string          `json:"actor"`
-	IP        string          `json:"ip"`
+	ID      int64  `json:"id"`
+	Time    string `json:"time"`
+	Tag     string `json:"tag"`
+	User    string `json:"user"`
+	Project string `json:"project"`
+	Actor   string `json:"actor"`
+	IP      string `json:"ip"`
+	// IPHashed says IP is the keyed hash the retention period left in
+	// place of the address.
+	IPHashed  bool            `json:"ip_hashed"`
 	UserAgent string          `json:"user_agent"`
 	Details   json.RawMessage `json:"details"`
 }
@@ -166,7 +169,7 @@ func (a *auditNames) records(ctx context.Context, tx wharf.Tx, events []wharf.Ev
 			return nil, err
 		}
 		out = append(out, auditRecord{ID: e.ID, Time: e.Time.UTC().Format(time.RFC3339Nano), Tag: e.Tag,
-			User: user, Project: project, Actor: actor, IP: e.IP, UserAgent: e.UserAgent, Details: detailsObject(e.Details)})
+			User: user, Project: project, Actor: actor, IP: e.IP, IPHashed: e.IPHashed, UserAgent: e.UserAgent, Details: detailsObject(e.Details)})
 	}
 	return out, nil
 }

@@ -43,7 +43,7 @@ func (m *mailbox) take() []wharf.Message {
 // users with no role: carol, dave (email not verified), ci (a service
 // account), root (an administrator) and nomail (no address).
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	clock   *testutil.Clock
 	store   *sqlite.Store
 	svc     *collab.Service
@@ -56,7 +56,7 @@ type env struct {
 // start is the test clock's first reading.
 var start = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, clock: testutil.NewClock(start), mail: &mailbox{}, users: map[string]*wharf.User{}}
 	var err error

@@ -141,10 +141,14 @@ func (s *Service) pending(ctx context.Context, tx wharf.Tx, actor wharf.Actor, p
 	return p, u, inv, false, nil
 }
 
-// Accept gives the actor the role their invitation to the project offers
-// and mails the project's owners. An expired invitation is deleted and
+// answered is an answer to an invitation, recorded inside the answering
+// transaction; it composes its notifications into ls.
+type answered func(tx wharf.Tx, p *wharf.Project, u *wharf.User, inv *wharf.Invitation, ls *letters) error
+
+// answer loads the actor's invitation to the project and records their
+// answer in one transaction. An expired invitation is deleted, and then
 // refused with EINVALID; a missing one is ENOTFOUND.
-func (s *Service) Accept(ctx context.Context, actor wharf.Actor, project string) error {
+func (s *Service) answer(ctx context.Context, actor wharf.Actor, project string, fn answered) error {
 	var ls letters
 	var name string
 	expired := false
@@ -154,18 +158,8 @@ func (s *Service) Accept(ctx context.Context, actor wharf.Actor, project string)
 			expired = gone
 			return err
 		}
-		if err := s.accept(ctx, tx, actor, p, u, inv); err != nil {
-			return err
-		}
-		list, err := owners(ctx, tx, p.ID)
-		if err != nil {
-			return err
-		}
 		name = p.Name
-		ls.addAll(list, 0, fmt.Sprintf("%s is now %s of %s", u.Name, withArticle(inv.Role), p.DisplayName),
-			append([]string{fmt.Sprintf("%s accepted the invitation of %s and is now %s of the project %s.", u.Name, inv.InviterName, withArticle(inv.Role), p.DisplayName)},
-				ownerNote(s, p)...)...)
-		return nil
+		return fn(tx, p, u, inv, &ls)
 	})
 	if err == nil && expired {
 		return errExpired()
@@ -173,42 +167,46 @@ func (s *Service) Accept(ctx context.Context, actor wharf.Actor, project string)
 	return s.finish(ctx, name, ls, err)
 }
 
-// accept records an accepted invitation: the role, the journal entry and
-// two events, the answer (project:role:accepted) and the new role
-// (project:role:add), as an owner's direct change would record it.
-func (s *Service) accept(ctx context.Context, tx wharf.Tx, actor wharf.Actor, p *wharf.Project, u *wharf.User, inv *wharf.Invitation) error {
-	role, err := tx.RoleOf(ctx, p.ID, u.ID)
-	if err != nil {
+// Accept gives the actor the role their invitation to the project offers
+// and mails the project's owners. It records the answer
+// (project:role:accepted) and the new role (project:role:add), as an
+// owner's direct change would record it. Errors are answer's, and
+// ECONFLICT when the actor has a role already.
+func (s *Service) Accept(ctx context.Context, actor wharf.Actor, project string) error {
+	return s.answer(ctx, actor, project, func(tx wharf.Tx, p *wharf.Project, u *wharf.User, inv *wharf.Invitation, ls *letters) error {
+		role, err := tx.RoleOf(ctx, p.ID, u.ID)
+		if err != nil {
+			return err
+		}
+		if role != "" {
+			return refuse(wharf.ECONFLICT, RefusedHasRole, "You already have the %s role on %s; decline the invitation instead.", role, p.DisplayName)
+		}
+		if err := tx.DeleteInvitation(ctx, p.ID, u.ID); err != nil {
+			return err
+		}
+		if err := tx.SetRole(ctx, p.ID, u.ID, inv.Role); err != nil {
+			return err
+		}
+		details := map[string]any{"role_name": inv.Role, "invited_by": inv.InviterName}
+		if err := record(ctx, tx, actor, p, u, "", "project:role:accepted", details); err != nil {
+			return err
+		}
+		err = record(ctx, tx, actor, p, u, wharf.ActionAddRole+" "+inv.Role+" "+u.Name, "project:role:add", map[string]any{"role_name": inv.Role})
+		if err != nil {
+			return err
+		}
+		list, err := owners(ctx, tx, p.ID)
+		ls.addAll(list, 0, fmt.Sprintf("%s is now %s of %s", u.Name, withArticle(inv.Role), p.DisplayName),
+			append([]string{fmt.Sprintf("%s accepted the invitation of %s and is now %s of the project %s.", u.Name, inv.InviterName, withArticle(inv.Role), p.DisplayName)},
+				ownerNote(s, p)...)...)
 		return err
-	}
-	if role != "" {
-		return refuse(wharf.ECONFLICT, RefusedHasRole, "You already have the %s role on %s; decline the invitation instead.", role, p.DisplayName)
-	}
-	if err := tx.DeleteInvitation(ctx, p.ID, u.ID); err != nil {
-		return err
-	}
-	if err := tx.SetRole(ctx, p.ID, u.ID, inv.Role); err != nil {
-		return err
-	}
-	details := map[string]any{"role_name": inv.Role, "invited_by": inv.InviterName}
-	if err := record(ctx, tx, actor, p, u, "", "project:role:accepted", details); err != nil {
-		return err
-	}
-	return record(ctx, tx, actor, p, u, wharf.ActionAddRole+" "+inv.Role+" "+u.Name, "project:role:add", map[string]any{"role_name": inv.Role})
+	})
 }
 
 // Decline refuses the actor's invitation to the project and mails the
-// owner who sent it. Errors are Accept's.
+// owner who sent it. Errors are answer's.
 func (s *Service) Decline(ctx context.Context, actor wharf.Actor, project string) error {
-	var ls letters
-	var name string
-	expired := false
-	err := s.store.Update(ctx, func(tx wharf.Tx) error {
-		p, u, inv, gone, err := s.pending(ctx, tx, actor, project)
-		if err != nil || gone {
-			expired = gone
-			return err
-		}
+	return s.answer(ctx, actor, project, func(tx wharf.Tx, p *wharf.Project, u *wharf.User, inv *wharf.Invitation, ls *letters) error {
 		if err := tx.DeleteInvitation(ctx, p.ID, u.ID); err != nil {
 			return err
 		}
@@ -216,16 +214,11 @@ func (s *Service) Decline(ctx context.Context, actor wharf.Actor, project string
 		if err != nil {
 			return err
 		}
-		name = p.Name
 		ls.add(inviter, fmt.Sprintf("%s declined the invitation to %s", u.Name, p.DisplayName),
 			fmt.Sprintf("%s declined your invitation to be %s of the project %s.", u.Name, withArticle(inv.Role), p.DisplayName))
 		details := map[string]any{"role_name": inv.Role, "invited_by": inv.InviterName}
 		return record(ctx, tx, actor, p, u, actionDecline+" "+inv.Role+" "+u.Name, "project:role:declined", details)
 	})
-	if err == nil && expired {
-		return errExpired()
-	}
-	return s.finish(ctx, name, ls, err)
 }
 
 // RevokeInvitation withdraws the invitation of the user named username to

@@ -88,6 +88,12 @@ func newTestIndex(t *testing.T, cfg indexConfig) *testIndex {
 		pcfg.MaxFileSize = cfg.MaxFileSize
 	}
 	pcfg.SpoolDir = t.TempDir()
+	if cfg.Accounts {
+		// Publish mails collaborators about new releases, into the
+		// same mailbox as the accounts use case.
+		ix.mail = &mailbox{}
+		pcfg.Mailer, pcfg.Location = ix.mail, cfg.BaseURL
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// notify reaches the server once it exists, as app.onChange does.
 	notify := func(project string) {
@@ -110,7 +116,6 @@ func newTestIndex(t *testing.T, cfg indexConfig) *testIndex {
 	}
 	opts := Options{BaseURL: cfg.BaseURL, Now: ix.clock.Now, PollInterval: 5 * time.Millisecond, TransparencyLog: ix.tlog}
 	if cfg.Accounts {
-		ix.mail = &mailbox{}
 		err := ix.accounts.EnableWeb(accounts.Options{Location: cfg.BaseURL, Secret: bytes.Repeat([]byte("w"), 32),
 			Mailer: ix.mail, Require2FA: cfg.Require2FA, Now: ix.clock.Now, Log: log})
 		if err != nil {

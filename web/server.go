@@ -12,6 +12,7 @@ import (
 
 	"wharf"
 	"wharf/accounts"
+	"wharf/audit"
 	"wharf/collab"
 	"wharf/dist"
 	"wharf/manage"
@@ -43,6 +44,9 @@ type Options struct {
 	// Accounts set.
 	Manage        *manage.Service
 	Collaboration *collab.Service
+	// Audit serves the security history pages (with Accounts set); nil
+	// reads the history from the store with the default retention.
+	Audit *audit.Service
 	// SecretScanners are the public keys of the secret scanners allowed to
 	// report leaked tokens (POST /_/secrets/disclose-token, served when
 	// Accounts is set).
@@ -70,6 +74,7 @@ type Server struct {
 	accounts *accounts.Service
 	manager  *manage.Service
 	collab   *collab.Service
+	audit    *audit.Service
 	// root is mux behind the cross-origin (CSRF) protection.
 	root http.Handler
 	// scanners are the secret scanners' keys by id.
@@ -106,6 +111,7 @@ func New(store wharf.Store, blobs wharf.BlobStore, pub *publish.Service, log *sl
 	s.ui, s.secure = ui, newSecurityHeaders(strings.HasPrefix(s.origin, "https:"))
 	s.images = newImageProxy(opts.Images)
 	s.accounts, s.manager, s.collab = opts.Accounts, opts.Manage, opts.Collaboration
+	s.audit = opts.Audit
 	if s.scanners, err = parseScannerKeys(opts.SecretScanners); err != nil {
 		return nil, err
 	}

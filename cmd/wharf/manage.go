@@ -64,7 +64,7 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
 	var projects multiFlag
 	fs.Var(&projects, "project", "limit the token to this project (repeatable)")
-	expires := fs.String("expires", "", "lifetime, e.g. 90d or 12h (default: no expiry)")
+	expires := fs.String("expires", "", "lifetime, e.g. 90d or 12h (default: no expiry); narrow also takes a time or a date")
 	desc := fs.String("description", "", "what the token is for")
 	a, pos, err := setup(ctx, fs, args, stderr, 2)
 	if err != nil {
@@ -119,6 +119,20 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			return err
 		}
 		fmt.Fprintf(stderr, "revoked token %s\n", pos[1])
+		return nil
+	case "narrow":
+		// The record is narrowed on the server, so copies of the token
+		// already handed out are bound too (unlike token restrict).
+		var until time.Time
+		if *expires != "" {
+			if until, err = parseExpiry(*expires, time.Now()); err != nil {
+				return err
+			}
+		}
+		if err := a.accounts.RestrictToken(ctx, cliActor(), pos[1], projects, until); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "narrowed token %s\n", pos[1])
 		return nil
 	}
 	return errUsage

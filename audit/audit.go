@@ -19,6 +19,11 @@ const DefaultRetention = 90 * 24 * time.Hour
 // change of scheme can tell old hashes apart.
 const HashPrefix = "hmac-sha256:"
 
+// IPKeyPurpose names the key that hashes addresses among the keys derived
+// from the server secret (auth/secretbox.Derive); the version allows a new
+// key under a new name.
+const IPKeyPurpose = "wharf audit ip v1"
+
 // MinKeyLength is the shortest IP key Retain accepts: a shorter key could
 // be guessed, and with it every hashed address of the small IPv4 space.
 const MinKeyLength = 32

@@ -14,6 +14,7 @@ import (
 
 	"wharf"
 	"wharf/accounts"
+	"wharf/audit"
 	"wharf/auth/secretbox"
 	"wharf/auth/token"
 	"wharf/collab"
@@ -37,6 +38,7 @@ type app struct {
 	manage   *manage.Service
 	accounts *accounts.Service
 	collab   *collab.Service
+	audit    *audit.Service
 	mailer   wharf.Mailer
 	tlog     *translog.Log
 	imageKey []byte // signs the image proxy's URLs
@@ -120,6 +122,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.collab = collab.New(store, collab.Options{Mailer: a.mailer, Location: location(cfg), Log: log, OnChange: notify})
+	a.audit = audit.New(store, audit.Options{IPKey: secretbox.Derive(secret, audit.IPKeyPurpose, 32), Retention: cfg.Audit.ipRetention})
 	return a, nil
 }
 

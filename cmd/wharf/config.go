@@ -90,6 +90,16 @@ type Config struct {
 	SecretScanning struct {
 		Keys []ScannerKeyConfig `toml:"keys"`
 	} `toml:"secret_scanning"`
+	// Audit configures the audit records.
+	Audit struct {
+		// IPRetention is how long the IP addresses in audit records stay
+		// readable before they are replaced by a keyed hash: a duration
+		// such as "90d" or "720h", more than zero (there is no "keep
+		// forever"). Default 90d.
+		IPRetention string `toml:"ip_retention"`
+
+		ipRetention time.Duration
+	} `toml:"audit"`
 
 	maxFileSize, maxProjectSize int64
 }
@@ -119,6 +129,7 @@ func defaultConfig() Config {
 	c.Images.Timeout = "10s"
 	c.Accounts.Require2FA = "publishers"
 	c.Mail.From = "wharf@localhost"
+	c.Audit.IPRetention = "90d"
 	return c
 }
 
@@ -198,6 +209,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := c.accountLimits(); err != nil {
 		return err
+	}
+	if c.Audit.ipRetention, err = parseDuration(c.Audit.IPRetention); err != nil {
+		return fmt.Errorf("audit.ip_retention must be a duration of more than zero: %w", err)
 	}
 	switch c.Accounts.Require2FA {
 	case "all", "publishers", "off":

@@ -54,7 +54,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	defer a.Close()
 	srv, err := web.New(a.store, a.blobs, a.publish, log, web.Options{BaseURL: cfg.BaseURL, CacheProjects: cfg.Cache.Projects,
 		TransparencyLog: a.tlog, Images: imageOptions(cfg, a.imageKey), SecretScanners: scannerKeys(cfg), Accounts: a.accounts,
-		Manage: a.manage, Collaboration: a.collab})
+		Manage: a.manage, Collaboration: a.collab, Audit: a.audit})
 	if err != nil {
 		return err
 	}
@@ -63,6 +63,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	defer stopFollow()
 	go srv.FollowJournal(follow)
 	go a.tlog.Run(follow)
+	go runRetention(follow, a.audit, log, retentionInterval)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -2,11 +2,17 @@ package manage_test
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"wharf"
+	"wharf/diskblob"
+	"wharf/dist"
 	"wharf/manage"
+	"wharf/pep440"
+	"wharf/sqlite"
 )
 
 // makeMaintainer gives bob the Maintainer role on foo-bar, straight in the
@@ -195,4 +201,89 @@ func TestProjectView(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) { wantErr(t, tt.err(), tt.code, "") })
 	}
+}
+
+// FuzzAccessNoOracle checks, for any name, version and filename, that a
+// user with no role on foo-bar learns nothing from the answers (the same
+// ENOTFOUND as for a project that does not exist), that a maintainer is
+// never let through, and that neither changes anything.
+func FuzzAccessNoOracle(f *testing.F) {
+	ctx := f.Context()
+	dir := f.TempDir()
+	store, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(dir, "wharf.db")})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { store.Close() })
+	blobs, err := diskblob.Open(diskblob.Options{Dir: filepath.Join(dir, "blobs")})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var maintainer, stranger wharf.Actor
+	err = store.Update(ctx, func(tx wharf.Tx) error {
+		users := []*wharf.User{{Name: "alice"}, {Name: "bob"}, {Name: "carol"}}
+		for _, u := range users {
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		maintainer = wharf.Actor{UserID: users[1].ID, UserName: "bob"}
+		stranger = wharf.Actor{UserID: users[2].ID, UserName: "carol"}
+		p := &wharf.Project{Name: "foo-bar", DisplayName: "Foo-Bar", SimilarityKey: "f00bar", CreatedBy: users[0].ID}
+		if err := tx.CreateProject(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.SetRole(ctx, p.ID, users[0].ID, wharf.RoleOwner); err != nil {
+			return err
+		}
+		if err := tx.SetRole(ctx, p.ID, users[1].ID, wharf.RoleMaintainer); err != nil {
+			return err
+		}
+		v := pep440.MustParse("1.0")
+		return tx.CreateRelease(ctx, &wharf.Release{ProjectID: p.ID, Version: v.String(), Canonical: v.Canonical(), SortKey: v.SortKey()})
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var changes atomic.Int64
+	svc := manage.New(store, blobs, func(string) { changes.Add(1) })
+	for _, seed := range [][3]string{
+		{"foo-bar", "1.0", ""}, {"Foo_Bar", "1.0.0", "foo_bar-1.0.tar.gz"}, {"foo-bar", "9", ""},
+		{"foo-bar", "not a version", "x"}, {"nope", "1.0", ""}, {"", "", ""},
+	} {
+		f.Add(seed[0], seed[1], seed[2])
+	}
+	f.Fuzz(func(t *testing.T, name, version, filename string) {
+		calls := map[string]func(wharf.Actor) error{
+			"yank":   func(a wharf.Actor) error { return svc.Yank(ctx, a, name, version, "r") },
+			"unyank": func(a wharf.Actor) error { return svc.Unyank(ctx, a, name, version) },
+			"delete": func(a wharf.Actor) error { return svc.Delete(ctx, a, name, version, filename) },
+			"project": func(a wharf.Actor) error {
+				_, err := svc.Project(ctx, a, name)
+				return err
+			},
+			"release": func(a wharf.Actor) error {
+				_, err := svc.Release(ctx, a, name, version)
+				return err
+			},
+		}
+		ours := dist.NormalizeName(name) == "foo-bar"
+		for what, call := range calls {
+			if err := call(stranger); wharf.ErrorCode(err) != wharf.ENOTFOUND || wharf.ErrorMessage(err) != "Project not found." {
+				t.Errorf("%s(%q, %q) by a stranger: %v", what, name, version, err)
+			}
+			err := call(maintainer)
+			switch {
+			case what == "project" || what == "release":
+				// A maintainer may read; nothing to check but no panic.
+			case ours && wharf.ErrorCode(err) != wharf.EFORBIDDEN:
+				t.Errorf("%s(%q, %q) by a maintainer: %v, want forbidden", what, name, version, err)
+			case !ours && wharf.ErrorCode(err) != wharf.ENOTFOUND:
+				t.Errorf("%s(%q, %q) by a maintainer on another project: %v", what, name, version, err)
+			}
+		}
+		if n := changes.Load(); n != 0 {
+			t.Fatalf("refused actions announced %d changes", n)
+		}
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"wharf"
 	"wharf/accounts"
 	"wharf/auth/token"
+	"wharf/internal/browser"
 )
 
 // pmUserAgent is the user agent the management tests' browsers send, so
@@ -491,6 +492,51 @@ func TestManageProjectPagesInEveryLocale(t *testing.T) {
 				}
 				if strings.Contains(r.body, "<script>") || strings.Contains(r.body, "style=") {
 					t.Error("inline script or style")
+				}
+			})
+		}
+	}
+}
+
+// TestManageProjectPagesAccessible runs axe-core on the management pages
+// in headless Chromium, in English and Persian: an owner's pages with
+// their forms, a form error, and a maintainer's read-only page.
+func TestManageProjectPagesAccessible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	ix := newPMIndex(t)
+	b := browser.Start(t)
+	origin := strings.Replace(ix.ts.URL, "://127.0.0.1:", "://localhost:", 1)
+	for _, lang := range []string{"en", "fa"} {
+		for _, tt := range []struct {
+			name, path string
+			v          *visitor
+			// wrong, when set, is a confirmation field to fill wrongly
+			// before submitting its form.
+			wrong string
+		}{
+			{"owner project", ix.proj + "?done=deleted", ix.bob, ""},
+			{"owner release", ix.releasePage + "?done=yanked", ix.bob, ""},
+			{"owner yanked release", "/manage/project/demo-pkg/release/0.9/", ix.bob, ""},
+			{"form error", ix.releasePage, ix.bob, "#f-confirm_delete_version"},
+			{"maintainer release", ix.releasePage, ix.carol, ""},
+		} {
+			t.Run(lang+" "+tt.name, func(t *testing.T) {
+				t.Parallel()
+				p := b.NewPage(t, origin)
+				p.SetHeaders(map[string]string{"Accept-Language": lang})
+				p.SetCookie(sessionCookie, tt.v.session())
+				if status := p.Navigate(origin + tt.path); status != http.StatusOK {
+					t.Fatalf("status %d", status)
+				}
+				if tt.wrong != "" {
+					p.Fill(tt.wrong, "not the version")
+					p.Click(`form:has(` + tt.wrong + `) button[type="submit"]`)
+					p.WaitVisible(".error-summary")
+				}
+				if v := p.Axe(); len(v) > 0 {
+					t.Errorf("axe-core found %d violations:\n%s", len(v), browser.FormatViolations(v))
 				}
 			})
 		}

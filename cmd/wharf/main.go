@@ -26,6 +26,7 @@ Commands:
            create NAME --service [--email ADDR]
   token    create USER [--project NAME]... [--expires 90d] [--description TEXT]
            list USER | revoke ID
+           narrow ID [--project NAME]... [--expires 30d|TIME]
            restrict TOKEN|- [--project NAME]... [--expires 30d|TIME]
   project  role PROJECT USER owner|maintainer|remove
   yank     PROJECT VERSION [--reason TEXT]

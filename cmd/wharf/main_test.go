@@ -193,6 +193,17 @@ func TestUsersAndTokens(t *testing.T) {
 	if strings.Contains(list, raw) {
 		t.Error("token list shows the token itself")
 	}
+	// Narrowing on the server: an earlier expiry is recorded; a later one,
+	// or a project the token was never for, would widen it and is refused.
+	c.must("token", "narrow", id, "--expires", "30d")
+	if list := c.must("token", "list", "alice"); !strings.Contains(list, time.Now().Add(30*24*time.Hour).UTC().Format("2006-01-02")) {
+		t.Errorf("token list after narrow --expires 30d:\n%s", list)
+	}
+	for _, args := range [][]string{{"--expires", "60d"}, {"--project", "nope"}} {
+		if code, _, stderr := c.run(append([]string{"token", "narrow", id}, args...)...); code != 1 || !strings.HasPrefix(stderr, "wharf: ") {
+			t.Errorf("token narrow %v: exit %d, %q; want a refusal", args, code, stderr)
+		}
+	}
 	c.must("token", "revoke", id)
 	if list := c.must("token", "list", "alice"); !strings.Contains(list, "revoked") {
 		t.Errorf("token list after revoke:\n%s", list)

@@ -32,11 +32,11 @@ func ParseDetails(s string) []Detail {
 		if t := strings.TrimSpace(s); t == "" || t == "null" {
 			return nil
 		}
-		return []Detail{{Key: "text", Value: clip(s)}}
+		return []Detail{{Key: "text", Value: clip(s, maxDetailValue)}}
 	}
 	out := make([]Detail, 0, len(obj))
 	for k, raw := range obj {
-		out = append(out, Detail{Key: clip(k), Value: clip(detailValue(raw))})
+		out = append(out, Detail{Key: clip(k, maxDetailValue), Value: clip(detailValue(raw), maxDetailValue)})
 	}
 	slices.SortFunc(out, func(a, b Detail) int { return strings.Compare(a.Key, b.Key) })
 	if len(out) > maxDetails {
@@ -59,16 +59,16 @@ func detailValue(raw json.RawMessage) string {
 	return b.String()
 }
 
-// clip makes s valid UTF-8 and at most maxDetailValue runes, marking a
-// cut with an ellipsis.
-func clip(s string) string {
+// clip makes s valid UTF-8 and at most max runes, marking a cut with an
+// ellipsis.
+func clip(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	if utf8.RuneCountInString(s) <= maxDetailValue {
+	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
 	n := 0
 	for i := range s {
-		if n == maxDetailValue {
+		if n == max {
 			return s[:i] + "…"
 		}
 		n++

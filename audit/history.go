@@ -15,6 +15,12 @@ const PageSize = 50
 // maxTag bounds the event type a query filters by; real tags are short.
 const maxTag = 200
 
+// maxAgent is how many characters of a user agent a record keeps: enough
+// to tell browsers and tools apart, short enough to keep a table
+// readable. The rest is cut rather than hidden in a tooltip that no
+// keyboard reaches; "wharf audit export" gives the whole text.
+const maxAgent = 80
+
 // Errors of the admin filters: the name given matches no account or
 // project. They are EINVALID, so that the page can say so next to the
 // filter rather than answer "not found".
@@ -52,7 +58,8 @@ type Record struct {
 	// IPWithheld says the address is another person's, which this viewer
 	// does not see (see the package comment).
 	IPWithheld bool
-	UserAgent  string
+	// UserAgent is cut to 80 characters, marked with an ellipsis.
+	UserAgent string
 	// ActorID is who acted, 0 for nobody logged in; Actor is their name.
 	// ByAdmin marks the actions of the command line on the server, whose
 	// actor is also 0.
@@ -91,22 +98,12 @@ type scope struct {
 // AccountHistory returns a page of the events about the viewer's own
 // account. It fails with EUNAUTHORIZED without a viewer.
 func (s *Service) AccountHistory(ctx context.Context, viewer *wharf.User, q Query) (*History, error) {
-	if viewer == nil {
-		return nil, wharf.Errorf(wharf.EUNAUTHORIZED, "Log in to see your security history.")
-	}
-	if err := q.check(); err != nil {
-		return nil, err
-	}
-	var h *History
-	err := s.store.View(ctx, func(tx wharf.Tx) error {
-		sc := scope{filter: wharf.EventFilter{UserID: viewer.ID}, showIP: func(e wharf.Event) bool {
+	noViewer := wharf.Errorf(wharf.EUNAUTHORIZED, "Log in to see your security history.")
+	return s.history(ctx, viewer, q, noViewer, func(tx wharf.Tx) (*History, error) {
+		return read(ctx, tx, scope{filter: wharf.EventFilter{UserID: viewer.ID}, showIP: func(e wharf.Event) bool {
 			return e.ActorID == viewer.ID || e.ActorID == 0
-		}}
-		var err error
-		h, err = read(ctx, tx, sc, q)
-		return err
+		}}, q)
 	})
-	return h, err
 }
 
 // ProjectHistory returns a page of the events about the project named
@@ -114,41 +111,31 @@ func (s *Service) AccountHistory(ctx context.Context, viewer *wharf.User, q Quer
 // and for an unknown project, it fails with the same ENOTFOUND.
 func (s *Service) ProjectHistory(ctx context.Context, viewer *wharf.User, project string, q Query) (*History, error) {
 	notFound := wharf.Errorf(wharf.ENOTFOUND, "Project %q not found.", project)
-	if viewer == nil {
-		return nil, notFound
-	}
-	if err := q.check(); err != nil {
-		return nil, err
-	}
-	var h *History
-	err := s.store.View(ctx, func(tx wharf.Tx) error {
-		p, err := tx.ProjectByName(ctx, dist.NormalizeName(project))
-		if wharf.IsCode(err, wharf.ENOTFOUND) {
-			return notFound
-		} else if err != nil {
-			return err
+	return s.history(ctx, viewer, q, notFound, func(tx wharf.Tx) (*History, error) {
+		p, err := projectNamed(ctx, tx, project, notFound)
+		if err != nil {
+			return nil, err
 		}
 		admin, err := isAdmin(ctx, tx, viewer)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		role, err := tx.RoleOf(ctx, p.ID, viewer.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if role == "" && !admin {
-			return notFound
+			return nil, notFound
 		}
-		sc := scope{filter: wharf.EventFilter{ProjectID: p.ID}, showIP: func(e wharf.Event) bool {
+		h, err := read(ctx, tx, scope{filter: wharf.EventFilter{ProjectID: p.ID}, showIP: func(e wharf.Event) bool {
 			return admin || e.ActorID == viewer.ID
-		}}
-		if h, err = read(ctx, tx, sc, q); err != nil {
-			return err
+		}}, q)
+		if err != nil {
+			return nil, err
 		}
 		h.Project = p
-		return nil
+		return h, nil
 	})
-	return h, err
 }
 
 // AllHistory returns a page of every event, filtered by q's user and
@@ -157,44 +144,62 @@ func (s *Service) ProjectHistory(ctx context.Context, viewer *wharf.User, projec
 // ErrUnknownUser or ErrUnknownProject.
 func (s *Service) AllHistory(ctx context.Context, viewer *wharf.User, q Query) (*History, error) {
 	notFound := wharf.Errorf(wharf.ENOTFOUND, "Not found.")
+	return s.history(ctx, viewer, q, notFound, func(tx wharf.Tx) (*History, error) {
+		admin, err := isAdmin(ctx, tx, viewer)
+		if err != nil {
+			return nil, err
+		}
+		if !admin {
+			return nil, notFound
+		}
+		sc := scope{showIP: func(wharf.Event) bool { return true }}
+		if q.User != "" {
+			u, err := tx.UserByName(ctx, q.User)
+			if wharf.IsCode(err, wharf.ENOTFOUND) {
+				return nil, ErrUnknownUser
+			} else if err != nil {
+				return nil, err
+			}
+			sc.filter.UserID = u.ID
+		}
+		if q.Project != "" {
+			p, err := projectNamed(ctx, tx, q.Project, ErrUnknownProject)
+			if err != nil {
+				return nil, err
+			}
+			sc.filter.ProjectID = p.ID
+		}
+		return read(ctx, tx, sc, q)
+	})
+}
+
+// history runs fn in a read transaction after the checks every history
+// makes first: a viewer (else the error noViewer) and a query some page
+// could have linked to.
+func (s *Service) history(ctx context.Context, viewer *wharf.User, q Query, noViewer error, fn func(tx wharf.Tx) (*History, error)) (*History, error) {
 	if viewer == nil {
-		return nil, notFound
+		return nil, noViewer
 	}
 	if err := q.check(); err != nil {
 		return nil, err
 	}
 	var h *History
 	err := s.store.View(ctx, func(tx wharf.Tx) error {
-		admin, err := isAdmin(ctx, tx, viewer)
-		if err != nil {
-			return err
-		}
-		if !admin {
-			return notFound
-		}
-		sc := scope{showIP: func(wharf.Event) bool { return true }}
-		if q.User != "" {
-			u, err := tx.UserByName(ctx, q.User)
-			if wharf.IsCode(err, wharf.ENOTFOUND) {
-				return ErrUnknownUser
-			} else if err != nil {
-				return err
-			}
-			sc.filter.UserID = u.ID
-		}
-		if q.Project != "" {
-			p, err := tx.ProjectByName(ctx, dist.NormalizeName(q.Project))
-			if wharf.IsCode(err, wharf.ENOTFOUND) {
-				return ErrUnknownProject
-			} else if err != nil {
-				return err
-			}
-			sc.filter.ProjectID = p.ID
-		}
-		h, err = read(ctx, tx, sc, q)
+		var err error
+		h, err = fn(tx)
 		return err
 	})
 	return h, err
+}
+
+// projectNamed returns the project of a name in any spelling, or the
+// error missing when there is none.
+func projectNamed(ctx context.Context, tx wharf.Tx, name string, missing error) (*wharf.Project, error) {
+	p, err := tx.ProjectByName(ctx, dist.NormalizeName(name))
+	if wharf.IsCode(err, wharf.ENOTFOUND) {
+		return nil, missing
+	}
+	return p, err
 }
 
 // isAdmin reads the viewer's admin flag from the store rather than
@@ -258,7 +263,7 @@ func records(ctx context.Context, tx wharf.Tx, events []wharf.Event, showIP func
 	}
 	out := make([]Record, 0, len(events))
 	for _, e := range events {
-		r := Record{ID: e.ID, Time: e.Time, Tag: e.Tag, Details: ParseDetails(e.Details), UserAgent: e.UserAgent,
+		r := Record{ID: e.ID, Time: e.Time, Tag: e.Tag, Details: ParseDetails(e.Details), UserAgent: clip(e.UserAgent, maxAgent),
 			ActorID: e.ActorID, Actor: nameOf(users, e.ActorID), UserID: e.UserID, User: nameOf(users, e.UserID),
 			ProjectID: e.ProjectID, ProjectName: projects[e.ProjectID].Name, Project: projects[e.ProjectID].DisplayName}
 		r.ByAdmin = e.ActorID == 0 && e.IP == localIP

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"wharf"
 	"wharf/audit"
@@ -56,26 +55,6 @@ type historyPage struct {
 // historyRow is one record as the table shows it.
 type historyRow struct {
 	audit.Record
-}
-
-// maxAgent is how many characters of a user agent the table shows: enough
-// to tell browsers and tools apart, short enough to keep the table
-// readable. The rest is cut, not hidden in a tooltip no keyboard reaches.
-const maxAgent = 80
-
-// Agent is the user agent, cut to maxAgent characters.
-func (r historyRow) Agent() string {
-	if utf8.RuneCountInString(r.UserAgent) <= maxAgent {
-		return r.UserAgent
-	}
-	n := 0
-	for i := range r.UserAgent {
-		if n == maxAgent {
-			return r.UserAgent[:i] + "…"
-		}
-		n++
-	}
-	return r.UserAgent
 }
 
 // Machine is the record's time for the datetime attribute.

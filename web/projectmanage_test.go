@@ -143,6 +143,16 @@ func takeMail(m *mailbox) []wharf.Message {
 	return out
 }
 
+// wantParts fails the test for each part the page lacks.
+func wantParts(t *testing.T, what, page string, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(page, p) {
+			t.Errorf("%s lacks %q", what, p)
+		}
+	}
+}
+
 // lastEvent returns the project's newest audit event.
 func (ix *pmIndex) lastEvent(t *testing.T) wharf.Event {
 	t.Helper()
@@ -183,7 +193,7 @@ func TestManageProjectPage(t *testing.T) {
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("owner: %d\n%s", r.StatusCode, r.body)
 	}
-	for _, want := range []string{
+	wantParts(t, "owner's project page", r.body,
 		`<h1>Manage Demo.Pkg</h1>`,
 		`<th scope="row"><a href="/manage/project/demo-pkg/release/1.1b1/">1.1b1</a></th>`,
 		`<th scope="row"><a href="/manage/project/demo-pkg/release/0.9/">0.9</a></th>`,
@@ -193,11 +203,7 @@ func TestManageProjectPage(t *testing.T) {
 		`href="/project/demo-pkg/"`,
 		`<nav class="manage-nav"`,
 		"You are an owner",
-	} {
-		if !strings.Contains(r.body, want) {
-			t.Errorf("owner's page lacks %q", want)
-		}
-	}
+	)
 	// Newest first: 1.1b1, 1.0 (two files), 0.9.
 	rows := regexp.MustCompile(`release/([^/]+)/">[^<]+</a></th>\s*<td><time[^>]*>[^<]*</time></td>\s*<td>([^<]*|<span[^>]*>[^<]*</span>)</td>\s*<td>(\d+)</td>`).
 		FindAllStringSubmatch(r.body, -1)
@@ -244,23 +250,19 @@ func TestManageReleasePage(t *testing.T) {
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("owner: %d\n%s", r.StatusCode, r.body)
 	}
-	for _, want := range []string{
+	wantParts(t, "owner's release page", r.body,
 		`<h1>Manage Demo.Pkg 1.0</h1>`,
-		`<th scope="row"><code>` + ix.sdist10 + `</code></th>`,
-		`<th scope="row"><code>` + ix.wheel10 + `</code></th>`,
+		`<th scope="row"><code>`+ix.sdist10+`</code></th>`,
+		`<th scope="row"><code>`+ix.wheel10+`</code></th>`,
 		`<td>Source distribution</td>`, `<td>Wheel</td>`,
 		`<a href="/user/alice/">alice</a>`,
 		`action="/manage/project/demo-pkg/release/1.0/yank/"`,
 		`action="/manage/project/demo-pkg/release/1.0/delete/"`,
 		`action="/manage/project/demo-pkg/release/1.0/file/delete/"`,
 		`<label for="f-confirm_yank_version">Type the version 1.0 to confirm</label>`,
-		`<label for="f-confirm_file_0">Type the file name ` + ix.wheel10 + ` to confirm</label>`,
+		`<label for="f-confirm_file_0">Type the file name `+ix.wheel10+` to confirm</label>`,
 		`<label for="f-yanked_reason">`,
-	} {
-		if !strings.Contains(r.body, want) {
-			t.Errorf("owner's page lacks %q", want)
-		}
-	}
+	)
 	if strings.Contains(r.body, "/unyank/") {
 		t.Error("an unyanked release offers to unyank")
 	}
@@ -303,18 +305,18 @@ func TestManageReleaseActions(t *testing.T) {
 				if after := ix.state(t); after != before {
 					t.Errorf("%s: a refused action changed the project", refused.name)
 				}
+				// A login started from a form comes back to the
+				// release page, which a GET reaches.
+				if refused.status == http.StatusSeeOther {
+					wantRedirect(t, r, "/account/login/?next="+url.QueryEscape(ix.releasePage))
+				}
 			}
 			// The wrong confirmation is shown next to its field, with
 			// the typed reason kept.
 			r := ix.bob.post(path, act.wrong)
-			for _, want := range []string{
-				`role="alert"`, `<a href="#f-` + act.field + `">`,
-				`id="f-` + act.field + `" name="`, `aria-invalid="true" aria-describedby="f-` + act.field + `-error"`,
-			} {
-				if !strings.Contains(r.body, want) {
-					t.Errorf("form error lacks %q\n%s", want, r.body)
-				}
-			}
+			wantParts(t, "form error", r.body,
+				`role="alert"`, `<a href="#f-`+act.field+`">`,
+				`id="f-`+act.field+`" name="`, `aria-invalid="true" aria-describedby="f-`+act.field+`-error"`)
 			if act.name == "yank" && !strings.Contains(r.body, `value="kept reason"`) {
 				t.Error("the typed reason was lost")
 			}

@@ -114,13 +114,16 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 			a.onChange(p)
 		}
 	}
-	a.publish = publish.New(store, blobs, tokens, pcfg, log, notify)
 	a.manage = manage.New(store, blobs, notify)
 	a.accounts = accounts.New(store, tokens, location(cfg))
 	if err := enableWebAccounts(a, secret); err != nil {
 		store.Close()
 		return nil, err
 	}
+	// Publish mails collaborators about new releases through the accounts'
+	// mailer.
+	pcfg.Mailer, pcfg.Location = a.mailer, location(cfg)
+	a.publish = publish.New(store, blobs, tokens, pcfg, log, notify)
 	a.collab = collab.New(store, collab.Options{Mailer: a.mailer, Location: location(cfg), Log: log, OnChange: notify})
 	a.audit = audit.New(store, audit.Options{IPKey: secretbox.Derive(secret, audit.IPKeyPurpose, 32), Retention: cfg.Audit.ipRetention})
 	return a, nil

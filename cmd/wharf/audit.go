@@ -21,7 +21,10 @@ const auditPage = 1000
 
 // runAudit runs "wharf audit export": it writes the audit events about a
 // user, a project, or everything, recorded since a time, as JSON lines.
-func runAudit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+func runAudit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "retain" {
+		return runAuditRetain(ctx, args[1:], stdin, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	user := fs.String("user", "", "only events about this user")

@@ -34,6 +34,7 @@ Commands:
   delete   PROJECT VERSION [FILENAME]
   import   DIR --user NAME [--jobs N]
   audit    export [--user NAME] [--project NAME] --since 30d|TIME
+           retain
   fsck     [--repair]
   render   [--type TYPE] FILE|-
   log      key | audit

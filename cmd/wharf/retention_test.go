@@ -103,14 +103,10 @@ func TestAuditRetainCommand(t *testing.T) {
 	recordLogin(t, c.data, "192.0.2.1")
 	time.Sleep(100 * time.Millisecond)
 
-	// The command runs as runAudit hands "retain" over to it.
+	// The command runs through the command table, as a user types it.
 	retain := func(args ...string) string {
 		t.Helper()
-		var out, errb bytes.Buffer
-		if err := runAuditRetain(t.Context(), append(args, "--data", c.data), nil, &out, &errb); err != nil {
-			t.Fatalf("audit retain %v: %v\n%s", args, err, errb.String())
-		}
-		return out.String()
+		return c.must(append([]string{"audit", "retain"}, args...)...)
 	}
 	out := retain("--config", config)
 	if !strings.Contains(out, "hashed the addresses of 2 audit events older than 50ms") {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"wharf"
 	"wharf/internal/browser"
@@ -23,6 +24,7 @@ func TestTokenPagesInBrowser(t *testing.T) {
 	b := browser.Start(t)
 	// Chromium reaches the server as localhost, as the e2e tests do.
 	origin := strings.Replace(ix.ts.URL, "://127.0.0.1:", "://localhost:", 1)
+	ix.mail.take() // the mails of setting up
 	for _, lang := range []string{"en", "fa"} {
 		t.Run(lang, func(t *testing.T) {
 			p := b.NewPage(t, origin)
@@ -53,6 +55,11 @@ func TestTokenPagesInBrowser(t *testing.T) {
 			if len(tok.Projects) != 1 || tok.Projects[0] != "proj-a" || tok.Expires.IsZero() {
 				t.Errorf("token record %+v", tok)
 			}
+			wantBrowserEvent(t, ix, "account:api_token:added", map[string]any{"token_id": tok.ID, "description": name,
+				"projects": []any{"proj-a"}, "expires": tok.Expires.UTC().Format(time.RFC3339Nano)})
+			if m := ix.mail.take(); len(m) != 1 || m[0].Subject != "A new API token was added to your account" || m[0].To[0] != "bob@example.org" {
+				t.Errorf("mails after creating a token: %+v", m)
+			}
 
 			// Shown once: the list never has it again.
 			p.Navigate(origin + "/manage/account/token/")
@@ -71,10 +78,45 @@ func TestTokenPagesInBrowser(t *testing.T) {
 			if !tokenNamed(t, ix, name).Revoked {
 				t.Error("the token is not revoked")
 			}
+			wantBrowserEvent(t, ix, "account:api_token:removed", map[string]any{"token_id": tok.ID, "description": name,
+				"projects": []any{"proj-a"}})
 			if f := p.Foreign(); len(f) > 0 {
 				t.Errorf("requests elsewhere: %q", f)
 			}
 		})
+	}
+}
+
+// wantBrowserEvent checks the newest audit record: the tag and details
+// given, made by bob from the browser (its address and its User-Agent,
+// which names headless Chromium).
+func wantBrowserEvent(t *testing.T, ix *testIndex, tag string, details map[string]any) {
+	t.Helper()
+	var evs []wharf.Event
+	err := ix.store.View(t.Context(), func(tx wharf.Tx) (err error) {
+		evs, err = tx.Events(t.Context(), wharf.EventFilter{Newest: true, Limit: 1})
+		return err
+	})
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("newest event: %v %v", evs, err)
+	}
+	e := evs[0]
+	var bob *wharf.User
+	if err := ix.store.View(t.Context(), func(tx wharf.Tx) (err error) {
+		bob, err = tx.UserByName(t.Context(), "bob")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(e.Details), &got); err != nil {
+		t.Fatal(err)
+	}
+	gotJSON, _ := json.Marshal(got)
+	wantJSON, _ := json.Marshal(details)
+	if e.Tag != tag || e.ActorID != bob.ID || e.UserID != bob.ID || e.ProjectID != 0 || e.IP != "127.0.0.1" ||
+		!strings.Contains(e.UserAgent, "HeadlessChrome") || string(gotJSON) != string(wantJSON) {
+		t.Errorf("newest event %+v\nwant %s by bob from 127.0.0.1 with HeadlessChrome and %s", e, tag, wantJSON)
 	}
 }
 

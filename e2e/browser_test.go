@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"net/url"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -15,8 +16,9 @@ import (
 type browserPage struct {
 	path   string
 	status int // the HTTP status the page is served with
-	// loggedIn marks a page only a logged-in visitor can see.
-	loggedIn bool
+	// loggedIn marks a page only a logged-in visitor can see; admin, a
+	// page only an administrator can see (others get 404).
+	loggedIn, admin bool
 }
 
 // browserLocale is how a visitor asks for a language: the
@@ -43,6 +45,16 @@ func TestBrowserPages(t *testing.T) {
 		{path: "/account/request-password-reset/", status: http.StatusOK},
 		{path: "/manage/account/", status: http.StatusOK, loggedIn: true},
 		{path: "/manage/account/two-factor/", status: http.StatusOK, loggedIn: true},
+		{path: "/manage/account/token/", status: http.StatusOK, loggedIn: true},
+		{path: "/manage/account/history/", status: http.StatusOK, loggedIn: true},
+		{path: "/manage/projects/", status: http.StatusOK, loggedIn: true},
+		{path: "/manage/project/wharf-e2e-app/", status: http.StatusOK, loggedIn: true},
+		{path: "/manage/project/wharf-e2e-app/release/1.0/", status: http.StatusOK, loggedIn: true},
+		{path: "/manage/project/wharf-e2e-app/collaboration/", status: http.StatusOK, loggedIn: true},
+		{path: "/manage/project/wharf-e2e-app/collaboration/remove/?username=alice", status: http.StatusOK, loggedIn: true},
+		{path: "/manage/project/wharf-e2e-app/history/", status: http.StatusOK, loggedIn: true},
+		{path: "/manage/project/wharf-e2e-base/history/", status: http.StatusNotFound, loggedIn: true},
+		{path: "/admin/history/", status: http.StatusOK, loggedIn: true, admin: true},
 		{path: "/", status: http.StatusOK},
 		{path: "/simple/", status: http.StatusOK},
 		{path: "/simple/wharf-e2e-app/", status: http.StatusOK},
@@ -74,10 +86,14 @@ func TestBrowserPages(t *testing.T) {
 	s, _, _ := publishApp(t)
 	origin := strings.Replace(s.url, "://127.0.0.1:", "://localhost:", 1)
 	session := registerSession(t, s)
+	// The person browsing owns one of the projects, so that its
+	// management pages are theirs to see; the other stays foreign (404).
+	s.mustWharf(t, "project", "role", "wharf-e2e-app", "browsing-bob", "owner")
+	admin := adminSession(t, s)
 	for _, loc := range locales {
 		for _, pg := range pages {
 			for _, logged := range []bool{false, true} {
-				if pg.loggedIn && !logged {
+				if (pg.loggedIn || pg.admin) && !logged {
 					continue
 				}
 				name := loc.name + pg.path
@@ -87,7 +103,10 @@ func TestBrowserPages(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
 					p := b.NewPage(t, origin)
-					if logged {
+					switch {
+					case logged && pg.admin:
+						p.SetCookie("session_id", admin)
+					case logged:
 						p.SetCookie("session_id", session)
 					}
 					checkPage(t, p, origin, loc, pg, known[pg.path])
@@ -115,6 +134,32 @@ func registerSession(t *testing.T, s *server) string {
 		}
 	}
 	t.Fatalf("registering gave no session cookie (status %d)", resp.StatusCode)
+	return ""
+}
+
+// adminSession makes an administrator with the command line, logs them
+// in through the form and returns the session cookie's value.
+func adminSession(t *testing.T, s *server) string {
+	t.Helper()
+	const pw = "basalt-ferry-lumen-63"
+	cmd := exec.Command(wharfBin, "user", "create", "browsing-admin", "--email", "admin@example.org", "--admin",
+		"--password-stdin", "--data", s.data)
+	cmd.Env, cmd.Stdin = wharfEnv(), strings.NewReader(pw+"\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("creating the administrator: %v\n%s", err, out)
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(s.url+"/account/login/", url.Values{"username": {"browsing-admin"}, "password": {pw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "session_id" && ck.Value != "" {
+			return ck.Value
+		}
+	}
+	t.Fatalf("logging the administrator in gave no session cookie (status %d)", resp.StatusCode)
 	return ""
 }
 

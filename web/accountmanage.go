@@ -58,6 +58,19 @@ func (s *Server) manage(back string, setup bool, h handlerFunc) handlerFunc {
 	})
 }
 
+// sudo refuses a form sent to h unless the password was confirmed in the
+// last SudoWindow, as PyPI asks again before a project's collaborators,
+// releases or files are changed. Used inside manage, whose ErrSudo
+// handling sends the user to confirm it and back to the page.
+func (s *Server) sudo(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if r.Method == http.MethodPost && !s.accounts.InSudo(currentUser(r), accounts.SudoWindow) {
+			return accounts.ErrSudo
+		}
+		return h(w, r)
+	}
+}
+
 // manageAccountPage is the data of manage-account.html.
 type manageAccountPage struct {
 	User *wharf.User

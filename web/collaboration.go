@@ -24,7 +24,7 @@ func (s *Server) collaborationRoutes(m *http.ServeMux) {
 	// the path a form posted to.
 	project := func(method, sub string, h handlerFunc) {
 		m.Handle(method+" /manage/project/{project}/collaboration/"+sub, s.page(s.formPost(func(w http.ResponseWriter, r *http.Request) error {
-			return s.manage(collabPath(r), false, h)(w, r)
+			return s.manage(collabPath(r), false, s.sudo(h))(w, r)
 		})))
 	}
 	project("GET", "{$}", s.collaboration)

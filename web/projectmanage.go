@@ -28,7 +28,7 @@ func (s *Server) projectManageRoutes(m *http.ServeMux) {
 			if r.Method == http.MethodPost {
 				path = releasePath(r.PathValue("project"), r.PathValue("version"))
 			}
-			return s.manage(path, false, h)(w, r)
+			return s.manage(path, false, s.sudo(h))(w, r)
 		}
 		m.Handle(method+" "+path, s.page(s.formPost(back)))
 	}

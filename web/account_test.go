@@ -15,6 +15,7 @@ import (
 
 	"wharf"
 	"wharf/auth/totp"
+	"wharf/i18n"
 )
 
 // mailbox is a wharf.Mailer that keeps what it is given.
@@ -216,3 +217,20 @@ func waitStep(ix *testIndex) { ix.clock.Advance(totp.Period) }
 
 // regexpAccountLeftover finds message ids and placeholders left in a page.
 var regexpAccountLeftover = regexp.MustCompile(`\b(account|manage|layout|error)\.[a-z_]+\b|\{[a-z0-9_]+\}`)
+
+// checkLocalized checks a page served in locale l: its <html lang dir> is
+// the locale's, no message id or placeholder is left over (leftover
+// matches them), and it has no inline script or style, which the CSP
+// would block.
+func checkLocalized(t *testing.T, l *i18n.Localizer, r reply, leftover *regexp.Regexp) {
+	t.Helper()
+	if !strings.Contains(r.body, `<html lang="`+l.ID()+`" dir="`+l.Dir()+`">`) {
+		t.Error("wrong html lang")
+	}
+	if m := leftover.FindString(r.body); m != "" {
+		t.Errorf("page shows %q", m)
+	}
+	if strings.Contains(r.body, "<script>") || strings.Contains(r.body, "style=") {
+		t.Error("inline script or style")
+	}
+}

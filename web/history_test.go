@@ -299,15 +299,7 @@ func TestHistoryPagesInEveryLocale(t *testing.T) {
 				if r.StatusCode != http.StatusOK && r.StatusCode != http.StatusBadRequest {
 					t.Fatalf("status %d", r.StatusCode)
 				}
-				if !strings.Contains(r.body, `<html lang="`+l.ID()+`" dir="`+l.Dir()+`">`) {
-					t.Error("wrong html lang")
-				}
-				if m := leftover.FindString(r.body); m != "" {
-					t.Errorf("page shows %q", m)
-				}
-				if strings.Contains(r.body, "<script>") || strings.Contains(r.body, "style=") {
-					t.Error("inline script or style")
-				}
+				checkLocalized(t, l, r, leftover)
 			})
 		}
 	}

@@ -486,15 +486,7 @@ func TestManageProjectPagesInEveryLocale(t *testing.T) {
 				if r.StatusCode != p.status {
 					t.Fatalf("status %d, want %d", r.StatusCode, p.status)
 				}
-				if !strings.Contains(r.body, `<html lang="`+l.ID()+`" dir="`+l.Dir()+`">`) {
-					t.Error("wrong html lang")
-				}
-				if m := leftover.FindString(r.body); m != "" {
-					t.Errorf("page shows %q", m)
-				}
-				if strings.Contains(r.body, "<script>") || strings.Contains(r.body, "style=") {
-					t.Error("inline script or style")
-				}
+				checkLocalized(t, l, r, leftover)
 			})
 		}
 	}

@@ -171,9 +171,13 @@ func (s *Service) VerifyEmail(ctx context.Context, actor wharf.Actor, raw string
 			return err
 		}
 		details := map[string]any{"email": t.Email}
-		if !strings.EqualFold(old, t.Email) {
-			// A changed address: the record keeps the one it replaced.
+		if !strings.EqualFold(old, t.Email) && old != "" {
+			// A changed address: an account has one, so the old one is
+			// removed, and both records say so.
 			details["previous"] = old
+			if err := tx.AddEvent(ctx, actor.Event("account:email:remove", 0, u.ID, map[string]any{"email": old, "replaced_by": t.Email})); err != nil {
+				return err
+			}
 		}
 		return tx.AddEvent(ctx, actor.Event("account:email:verified", 0, u.ID, details))
 	})

@@ -261,6 +261,7 @@ func auditSteps(t *testing.T) []auditStep {
 			c.post("/account/verify-email/", url.Values{"token": {strings.TrimPrefix(link, "/account/verify-email/?token=")}}).must(a.t, "verify new", 200, "")
 		}, events: []wantEvent{
 			{tag: "account:email:add", actor: "alice", user: "alice", details: map[string]any{"email": "alice@new.example.org"}},
+			{tag: "account:email:remove", actor: "alice", user: "alice", details: map[string]any{"email": aliceMail, "replaced_by": "alice@new.example.org"}},
 			{tag: "account:email:verified", actor: "alice", user: "alice", details: map[string]any{"email": "alice@new.example.org", "previous": aliceMail}},
 		}, mails: []wantMail{{aliceMail, "Your email address is being changed"}, {"alice@new.example.org", "Verify your email address"}}},
 	}

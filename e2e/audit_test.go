@@ -400,6 +400,15 @@ func projectSteps(t *testing.T) []auditStep {
 			details: map[string]any{"role_name": "Owner", "target_user": "carol", "invited_by": "alice"}}},
 			mails: []wantMail{{aliceNew, "carol declined the invitation to audit-demo"}}},
 
+		{name: "invitation revoked", by: "alice", do: func(a *auditRun) {
+			c := a.client("alice")
+			c.post(collab+"invite/", url.Values{"username": {"carol"}, "role": {"Maintainer"}}).must(a.t, "invite carol again", 303, collab)
+			c.post(collab+"revoke/", url.Values{"username": {"carol"}}).must(a.t, "revoke", 303, collab)
+		}, events: []wantEvent{
+			{tag: "project:role:invite", actor: "alice", user: "carol", project: demo, details: map[string]any{"role_name": "Maintainer", "target_user": "carol"}},
+			{tag: "project:role:revoke_invite", actor: "alice", user: "carol", project: demo, details: map[string]any{"role_name": "Maintainer", "target_user": "carol"}},
+		}, mails: []wantMail{{carolMail, "Invitation to be a maintainer of audit-demo"}, {carolMail, "Invitation to audit-demo withdrawn"}}},
+
 		{name: "token revoked", by: "alice", do: func(a *auditRun) {
 			id := a.tokenID("alice", "laptop")
 			a.client("alice").post("/manage/account/token/"+id+"/revoke/", nil).must(a.t, "revoke", 303, "/manage/account/token/")

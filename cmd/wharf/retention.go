@@ -43,17 +43,7 @@ func runRetention(ctx context.Context, svc *audit.Service, log *slog.Logger, eve
 // want it at a set time (cron) as well as hourly, and for tests.
 func runAuditRetain(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("audit retain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	load := commonFlags(fs)
-	pos, err := parseArgs(fs, args)
-	if err != nil || len(pos) != 0 {
-		return errUsage
-	}
-	cfg, err := load()
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg, newLogger(stderr, "warn"))
+	a, _, err := setup(ctx, fs, args, stderr, 0)
 	if err != nil {
 		return err
 	}
@@ -62,6 +52,6 @@ func runAuditRetain(ctx context.Context, args []string, _ io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wharf: hashed the addresses of %d audit events older than %s\n", n, cfg.Audit.IPRetention)
+	fmt.Fprintf(stdout, "wharf: hashed the addresses of %d audit events older than %s\n", n, a.cfg.Audit.IPRetention)
 	return nil
 }

@@ -3,16 +3,12 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/mail"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -144,55 +140,22 @@ func (mb mailbox) subjects(rcpt string) []string {
 	return out
 }
 
-// auditEvent is one row of the events table, as the audit-history pages
-// of a later change will read it.
-type auditEvent struct {
-	Tag     string
-	Details map[string]any
-	IP      string
-	Agent   string
-}
-
-// userEvents reads the audit records of user from a stopped server's
+// userEvents reads the audit records about user from a server's
 // database, oldest first.
-func userEvents(t testing.TB, data, user string) []auditEvent {
+func userEvents(t testing.TB, data, user string) []recordedEvent {
 	t.Helper()
-	path := filepath.Join(data, "wharf.db")
-	if _, err := os.Stat(path); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT tag, details, ip, user_agent FROM events
-		WHERE user_id = (SELECT id FROM users WHERE name = ?) ORDER BY id`, user)
-	if err != nil {
-		t.Fatalf("reading the events of %s: %v", user, err)
-	}
-	defer rows.Close()
-	var out []auditEvent
-	for rows.Next() {
-		var e auditEvent
-		var details string
-		if err := rows.Scan(&e.Tag, &details, &e.IP, &e.Agent); err != nil {
-			t.Fatal(err)
+	var out []recordedEvent
+	for _, e := range eventsAfter(t, data, 0) {
+		if e.User == user {
+			out = append(out, e)
 		}
-		if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
-			t.Fatalf("event %s: details %q: %v", e.Tag, details, err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
 
 // countEvents counts the events with tag whose details hold every key and
 // value of want.
-func countEvents(events []auditEvent, tag string, want map[string]any) int {
+func countEvents(events []recordedEvent, tag string, want map[string]any) int {
 	n := 0
 	for _, e := range events {
 		if e.Tag != tag {

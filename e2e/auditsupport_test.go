@@ -144,7 +144,7 @@ func (e recordedEvent) String() string {
 
 // eventsAfter reads the audit records after id from a running server's
 // database (read-only; SQLite's WAL lets it read beside the writer).
-func eventsAfter(t *testing.T, data string, id int64) []recordedEvent {
+func eventsAfter(t testing.TB, data string, id int64) []recordedEvent {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(data, "wharf.db")+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {

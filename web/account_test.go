@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -232,5 +233,15 @@ func checkLocalized(t *testing.T, l *i18n.Localizer, r reply, leftover *regexp.R
 	}
 	if strings.Contains(r.body, "<script>") || strings.Contains(r.body, "style=") {
 		t.Error("inline script or style")
+	}
+}
+
+// needChromium lets a developer leave out the browser tests with
+// go test -short; in CI (CI=true) they always run, so that a missing
+// browser fails them instead of passing quietly.
+func needChromium(t *testing.T) {
+	t.Helper()
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("starts Chromium; run without -short")
 	}
 }

@@ -496,9 +496,7 @@ func TestManageProjectPagesInEveryLocale(t *testing.T) {
 // in headless Chromium, in English and Persian: an owner's pages with
 // their forms, a form error, and a maintainer's read-only page.
 func TestManageProjectPagesAccessible(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Chromium")
-	}
+	needChromium(t)
 	ix := newPMIndex(t)
 	b := browser.Start(t)
 	origin := strings.Replace(ix.ts.URL, "://127.0.0.1:", "://localhost:", 1)

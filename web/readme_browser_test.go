@@ -24,9 +24,7 @@ const (
 // TestReadmeAccessible renders project pages with rich READMEs in
 // headless Chromium and runs axe-core on them, in English and Persian.
 func TestReadmeAccessible(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Chromium")
-	}
+	needChromium(t)
 	ix := newTestIndex(t, indexConfig{})
 	ix.upload(t, withReadme(distSpec{Name: "md-demo", Version: "1.0"}.build(t), "text/markdown", richMarkdown))
 	ix.upload(t, withReadme(distSpec{Name: "rst-demo", Version: "1.0"}.build(t), "text/x-rst", richRST))

@@ -17,9 +17,7 @@ import (
 // its revocation through the confirmation page. axe-core checks each
 // page on the way.
 func TestTokenPagesInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Chromium")
-	}
+	needChromium(t)
 	ix, v := tokenIndex(t)
 	b := browser.Start(t)
 	// Chromium reaches the server as localhost, as the e2e tests do.
